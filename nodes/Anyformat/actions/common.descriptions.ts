@@ -1,0 +1,108 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { invalidInput } from '../../shared/errors';
+
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+/** The anyformat workflow (extraction template) an operation works on. */
+export const workflowLocator: INodeProperties = {
+	displayName: 'Workflow',
+	name: 'workflow',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The anyformat workflow: the extraction template that defines which fields to extract',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a workflow...',
+			typeOptions: { searchListMethod: 'searchWorkflows', searchable: true },
+		},
+		{
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder: 'e.g. https://app.anyformat.ai/workflows/550e8400-e29b-41d4-a716-446655440000',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: `https?://[^/]+/workflows/(${UUID})`,
+						errorMessage: 'Not an anyformat workflow URL',
+					},
+				},
+			],
+			extractValue: { type: 'regex', regex: `https?://[^/]+/workflows/(${UUID})` },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 550e8400-e29b-41d4-a716-446655440000',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: `^\\s*${UUID}\\s*$`, errorMessage: 'Not a valid workflow ID (a UUID)' },
+				},
+			],
+		},
+	],
+};
+
+export const collectionIdProperty: INodeProperties = {
+	displayName: 'Collection ID',
+	name: 'collectionId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. 069dcc2c-e14c-7606-8000-2ee4fb17b4e1',
+	description:
+		'The submitted document (anyformat calls it a file collection): its ID is output by an extraction, as "_meta.collectionId" or, with Wait for Completion off, as the receipt ID',
+};
+
+/** Reads a required ID-like string parameter; an empty value fails before any API call. */
+export function requiredId(ctx: IExecuteFunctions, itemIndex: number, name: string, displayName: string, fix: string): string {
+	const raw = ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }) as unknown;
+	const value = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
+	if (!value) throw invalidInput(ctx.getNode(), itemIndex, displayName, 'is empty', fix);
+	if (/[\s/?#]/.test(value)) {
+		throw invalidInput(ctx.getNode(), itemIndex, displayName, `"${value}" is not a valid ID`, fix);
+	}
+	return value;
+}
+
+export function workflowIdOf(ctx: IExecuteFunctions, itemIndex: number): string {
+	return requiredId(ctx, itemIndex, 'workflow', 'Workflow', 'Pick a workflow from the list, or paste its ID or URL.');
+}
+
+/** Return All + Limit, the n8n convention for "Get Many" operations. */
+export const returnAllOrLimit: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		displayOptions: { show: { returnAll: [false] } },
+		description: 'Max number of results to return',
+	},
+];
+
+/** The number of items a Get Many operation should return (Infinity for Return All). */
+export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
+	if (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) return Infinity;
+	const limit = ctx.getNodeParameter('limit', itemIndex, 50) as number;
+	if (typeof limit !== 'number' || !(limit >= 1)) {
+		throw invalidInput(ctx.getNode(), itemIndex, 'Limit', `"${String(limit)}" is not a number of at least 1`, 'Enter how many results to return, or turn on Return All.');
+	}
+	return Math.floor(limit);
+}

@@ -1,0 +1,93 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { inFlightLimit } from '../../../shared/batch';
+import {
+	batchOptionsProperty,
+	outputProperty,
+	readShapeOptions,
+	readWaitOptions,
+	resultOptionsProperty,
+	waitForCompletionProperties,
+} from '../../../shared/descriptions';
+import { invalidInput } from '../../../shared/errors';
+import { buildMultipart } from '../../../shared/multipart';
+import { runAnyformatExtraction } from '../../helpers/jobs';
+import { ANYFORMAT_MAX_FILE_BYTES, anyformatBody, SUBMISSION_TIER } from '../../transport';
+import { workflowIdOf, workflowLocator } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	workflowLocator,
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 6 },
+		default: '',
+		required: true,
+		placeholder: 'e.g. Invoice #12345 from Acme Corp. Total: $1,250.00',
+		description: 'The text to extract fields from, such as an email body or text already read from a document',
+	},
+	...waitForCompletionProperties,
+	{ ...outputProperty, displayOptions: { show: { waitForCompletion: [true] } } },
+	{ ...resultOptionsProperty, displayOptions: { show: { waitForCompletion: [true] }, hide: { output: ['raw'] } } },
+	batchOptionsProperty,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['extraction'], operation: ['extractFromText'] } },
+	properties,
+);
+
+export async function executeBatch(this: IExecuteFunctions, itemCount: number, stopOnError: boolean) {
+	const batchOptions = this.getNodeParameter('batchOptions', 0, {}) as IDataObject;
+	return await runAnyformatExtraction(
+		this,
+		itemCount,
+		stopOnError,
+		async (itemIndex) => {
+			const workflowId = workflowIdOf(this, itemIndex);
+			const raw = this.getNodeParameter('text', itemIndex, '') as unknown;
+			const text = typeof raw === 'string' ? raw : raw === null || raw === undefined ? '' : JSON.stringify(raw);
+			if (!text.trim()) {
+				throw invalidInput(
+					this.getNode(),
+					itemIndex,
+					'Text',
+					'is empty',
+					'Enter the text to extract from, or map it from a previous node (e.g. {{ $json.body }}).',
+				);
+			}
+			if (Buffer.byteLength(text, 'utf8') > ANYFORMAT_MAX_FILE_BYTES) {
+				throw invalidInput(
+					this.getNode(),
+					itemIndex,
+					'Text',
+					'is longer than the 20 MB anyformat accepts',
+					'Send the text in smaller parts.',
+				);
+			}
+			const { wait, timeoutMs } = readWaitOptions(this, itemIndex);
+			return {
+				workflowId,
+				label: `text (${text.length} characters)`,
+				wait,
+				timeoutMs,
+				shape: wait ? readShapeOptions(this, itemIndex) : undefined,
+				send: async () => {
+					const multipart = buildMultipart([{ field: 'text', text }]);
+					return await anyformatBody(this, {
+						method: 'POST',
+						path: `/v2/workflows/${encodeURIComponent(workflowId)}/run/`,
+						body: multipart.body,
+						headers: { 'content-type': multipart.contentType },
+						bucket: SUBMISSION_TIER,
+						idempotent: false,
+						itemIndex,
+					});
+				},
+			};
+		},
+		inFlightLimit(batchOptions.maxInFlight, 30),
+	);
+}

@@ -1,0 +1,14 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { anyformatList } from '../../transport';
+import { returnAllOrLimit, readLimit } from '../common.descriptions';
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['workflow'], operation: ['getAll'] } },
+	returnAllOrLimit as INodeProperties[],
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number) {
+	return await anyformatList(this, '/v2/workflows/', { limit: readLimit(this, itemIndex), itemIndex });
+}

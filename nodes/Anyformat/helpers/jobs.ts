@@ -1,0 +1,250 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { runDocumentBatch, type DocumentBatchTools } from '../../shared/batch';
+import { ApiRequestError } from '../../shared/errors';
+import { shapeResult, type ShapeOptions } from '../../shared/items';
+import { mapConcurrent, type Settled } from '../../shared/pipeline';
+import type { JobChecker, JobOutcome } from '../../shared/poll';
+import type { ApiContext } from '../../shared/request';
+import type { ItemOutput } from '../../shared/router';
+import { anyformatRequest } from '../transport';
+import { parseAnyformatResults } from './results';
+
+/** A submitted document: anyformat calls it a file collection. */
+export interface CollectionJob {
+	workflowId: string;
+	collectionId: string;
+	itemIndex: number;
+	fileName?: string;
+}
+
+const TERMINAL_STATUSES = new Set(['processed', 'error', 'cancelled']);
+/** From this many outstanding jobs of one workflow, one list call beats one results call per job. */
+const LIST_THRESHOLD = 3;
+/** Parallel results downloads once jobs are known to be finished. */
+const RESULT_FETCH_CONCURRENCY = 8;
+
+export function resultsPath(workflowId: string, collectionId: string): string {
+	return `/v2/workflows/${encodeURIComponent(workflowId)}/files/${encodeURIComponent(collectionId)}/results/`;
+}
+
+function extractionFailed(ctx: ApiContext, job: CollectionJob, body: unknown): ApiRequestError {
+	const detail = body && typeof body === 'object' ? (body as IDataObject).detail ?? (body as IDataObject).error : undefined;
+	const what = job.fileName ? `"${job.fileName}"` : 'the document';
+	return new ApiRequestError(ctx.getNode(), {
+		message: `anyformat could not extract ${what} (collection ${job.collectionId})${detail ? `: ${String(detail)}` : ''}`,
+		description:
+			'The run ended in error or was cancelled; waiting longer will not change it. Check that the document is readable and in a supported format, then submit it again.',
+		status: 422,
+		apiCode: 'EXTRACTION_FAILED',
+		itemIndex: job.itemIndex,
+		response: (body ?? {}) as IDataObject,
+	});
+}
+
+/**
+ * One look at a collection's results: 200 = done, 412 = still running, 422 = failed for good.
+ * Returns undefined while running.
+ */
+export async function fetchCollectionResults(
+	ctx: ApiContext,
+	job: CollectionJob,
+	signal?: AbortSignal,
+): Promise<JobOutcome<IDataObject> | undefined> {
+	const response = await anyformatRequest(ctx, {
+		method: 'GET',
+		path: resultsPath(job.workflowId, job.collectionId),
+		acceptStatus: [412, 422],
+		itemIndex: job.itemIndex,
+		signal,
+	});
+	if (response.statusCode === 412) return undefined;
+	if (response.statusCode === 422) return { done: false, error: extractionFailed(ctx, job, response.body) };
+	return { done: true, value: response.body };
+}
+
+async function listStatuses(
+	ctx: ApiContext,
+	workflowId: string,
+	wanted: Set<string>,
+	signal?: AbortSignal,
+): Promise<Map<string, string>> {
+	const statuses = new Map<string, string>();
+	// Newest first: our jobs are normally on page 1; stop early once all are seen.
+	const maxPages = Math.ceil(wanted.size / 100) + 1;
+	for (let page = 1; page <= maxPages; page++) {
+		const { body } = await anyformatRequest(ctx, {
+			method: 'GET',
+			path: `/v2/workflows/${encodeURIComponent(workflowId)}/files/`,
+			qs: { page, page_size: 100 },
+			signal,
+		});
+		const results = Array.isArray(body.results) ? (body.results as IDataObject[]) : [];
+		for (const entry of results) {
+			if (typeof entry.id === 'string' && typeof entry.status === 'string') statuses.set(entry.id, entry.status);
+		}
+		const count = typeof body.count === 'number' ? body.count : 0;
+		if ([...wanted].every((id) => statuses.has(id)) || results.length === 0 || page * 100 >= count) break;
+	}
+	return statuses;
+}
+
+/**
+ * Checks outstanding collections. With several jobs in one workflow it reads their statuses from
+ * one files-list call and downloads results only for the finished ones; otherwise it asks each due
+ * job's results endpoint directly.
+ */
+export function collectionChecker(ctx: ApiContext, signal?: AbortSignal): JobChecker<CollectionJob, IDataObject> {
+	return async (due, others) => {
+		const outcomes = new Map<CollectionJob, JobOutcome<IDataObject>>();
+		const byWorkflow = new Map<string, CollectionJob[]>();
+		for (const job of [...due, ...others]) {
+			byWorkflow.set(job.workflowId, [...(byWorkflow.get(job.workflowId) ?? []), job]);
+		}
+		const toFetch: CollectionJob[] = [];
+		for (const [workflowId, jobs] of byWorkflow) {
+			const dueHere = jobs.filter((job) => due.includes(job));
+			if (dueHere.length === 0) continue;
+			if (jobs.length < LIST_THRESHOLD) {
+				toFetch.push(...dueHere);
+				continue;
+			}
+			const statuses = await listStatuses(ctx, workflowId, new Set(jobs.map((j) => j.collectionId)), signal);
+			for (const job of jobs) {
+				const status = statuses.get(job.collectionId);
+				if (status === undefined ? due.includes(job) : TERMINAL_STATUSES.has(status)) toFetch.push(job);
+			}
+		}
+		const fetched = await mapConcurrent(toFetch.length, RESULT_FETCH_CONCURRENCY, async (i) =>
+			fetchCollectionResults(ctx, toFetch[i], signal),
+		);
+		fetched.forEach((result, i) => {
+			if (!result.ok) {
+				// A failed download is retried next tick by the poller (it counts repeated failures).
+				if (due.includes(toFetch[i])) throw result.error;
+				return;
+			}
+			if (result.value) outcomes.set(toFetch[i], result.value);
+		});
+		return outcomes;
+	};
+}
+
+/**
+ * Collections of a workflow created since `since` (this machine's clock). Used to tell whether a
+ * submission whose answer got lost was stored after all. The server's clock comes from the Date
+ * header, so skew between the two machines does not hide a stored run.
+ */
+export async function runsSince(ctx: ApiContext, workflowId: string, since: number, signal?: AbortSignal): Promise<string[]> {
+	const requestedAt = Date.now();
+	const { body, headers } = await anyformatRequest(ctx, {
+		method: 'GET',
+		path: `/v2/workflows/${encodeURIComponent(workflowId)}/runs/`,
+		qs: { page: 1, page_size: 100 },
+		signal,
+	});
+	const serverNow = Date.parse(headers.date ?? '');
+	const offset = Number.isNaN(serverNow) ? 0 : serverNow - requestedAt;
+	// Date headers have one-second resolution; allow a few seconds more for ordering inside the API.
+	const threshold = since + offset - 5000;
+	const runs = Array.isArray(body.results) ? (body.results as IDataObject[]) : [];
+	return runs
+		.filter((run) => {
+			const created = Date.parse(String(run.created_at ?? ''));
+			return typeof run.id === 'string' && (Number.isNaN(created) || created >= threshold);
+		})
+		.map((run) => run.id as string);
+}
+
+/** What one item submits; built before any request so bad input costs nothing. */
+export interface PreparedSubmission {
+	workflowId: string;
+	/** File name (or a short label) shown in messages and `_meta`. */
+	label?: string;
+	wait: boolean;
+	timeoutMs: number;
+	shape?: ShapeOptions;
+	/** Sends the submission; resolves with anyformat's receipt `{id, status, workflow_id, version_id}`. */
+	send: () => Promise<IDataObject>;
+}
+
+function ambiguousSubmission(ctx: IExecuteFunctions, prepared: PreparedSubmission, itemIndex: number) {
+	return (error: ApiRequestError, landed: string[]) =>
+		new ApiRequestError(ctx.getNode(), {
+			message: landed.length
+				? `${error.message}. anyformat may have accepted it anyway as collection ${landed.join(' or ')}`
+				: error.message,
+			description: landed.length
+				? `The document was not sent again, so you are not charged twice. Fetch it with Extraction → Get Result (workflow ${prepared.workflowId}, collection ${landed[0]}); if that collection is not this document, run this item again.`
+				: error.description ?? undefined,
+			status: error.status,
+			networkCode: error.networkCode,
+			ambiguous: true,
+			itemIndex,
+		});
+}
+
+/** Output for one processed document: shaped results, one item per extraction (or per split row). */
+export function shapeCollection(body: IDataObject, job: CollectionJob, shape: ShapeOptions): IDataObject[] {
+	const meta: IDataObject = { collectionId: job.collectionId, workflowId: job.workflowId };
+	if (job.fileName) meta.fileName = job.fileName;
+	return parseAnyformatResults(body, meta).flatMap((result) => shapeResult(result, shape));
+}
+
+/**
+ * Submits every item's document and, when asked, waits for all of them together (see
+ * runDocumentBatch: all items are validated before the first submission).
+ */
+export async function runAnyformatExtraction(
+	ctx: IExecuteFunctions,
+	itemCount: number,
+	stopOnError: boolean,
+	prepare: (itemIndex: number) => Promise<PreparedSubmission>,
+	maxInFlight: number,
+): Promise<Array<Settled<ItemOutput>>> {
+	const signal = ctx.getExecutionCancelSignal?.();
+	return await runDocumentBatch<PreparedSubmission, CollectionJob, IDataObject, ItemOutput>(ctx, {
+		itemCount,
+		maxInFlight,
+		stopOnError,
+		prepare,
+		checker: collectionChecker(ctx, signal),
+		timeoutError: (job, waitedMs) =>
+			new NodeOperationError(
+				ctx.getNode(),
+				`${job.fileName ? `"${job.fileName}"` : 'The document'} is still processing after ${Math.round(waitedMs / 1000)} s (collection ${job.collectionId})`,
+				{
+					itemIndex: job.itemIndex,
+					description: `Raise "Timeout (Seconds)", or fetch the results later with Extraction → Get Result (workflow ${job.workflowId}, collection ${job.collectionId}).`,
+				},
+			),
+		process: async (submission, itemIndex, tools: DocumentBatchTools<CollectionJob, IDataObject>) => {
+			const receipt = await tools.ledger.submit({
+				send: submission.send,
+				idsOf: (r) => (typeof r.id === 'string' ? [r.id] : []),
+				findSince: async (since) => await runsSince(ctx, submission.workflowId, since, tools.signal),
+				describeAmbiguous: ambiguousSubmission(ctx, submission, itemIndex),
+				signal: tools.signal,
+			});
+			const submittedAt = Date.now();
+			if (typeof receipt.id !== 'string' || !receipt.id) {
+				throw new ApiRequestError(ctx.getNode(), {
+					message: 'anyformat accepted the document but returned no collection ID',
+					description: 'Check the workflow runs in anyformat; the document was not sent again.',
+					itemIndex,
+					response: receipt,
+				});
+			}
+			const job: CollectionJob = {
+				workflowId: submission.workflowId,
+				collectionId: receipt.id,
+				itemIndex,
+				fileName: submission.label,
+			};
+			if (!submission.wait) return { ...receipt, _meta: { fileName: submission.label ?? null } };
+			const body = await tools.poller.track(job, { timeoutMs: submission.timeoutMs, submittedAt });
+			return shapeCollection(body, job, submission.shape!);
+		},
+	});
+}

@@ -1,0 +1,184 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import {
+	apiRequest,
+	networkProblem,
+	type ApiContext,
+	type ApiFailure,
+	type ApiRequest,
+	type ApiResponse,
+	type VendorApi,
+} from '../../shared/request';
+
+/** Largest file anyformat accepts (docs: "Max upload size 20 MB per file"). */
+export const ANYFORMAT_MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+/** Rate-limit tiers anyformat reports separately (submission: 60/min, general: 600/min). */
+export const SUBMISSION_TIER = 'submission';
+
+function errorField(body: unknown, key: string): string | undefined {
+	if (!body || typeof body !== 'object') return undefined;
+	const value = (body as IDataObject)[key];
+	if (typeof value === 'string') return value;
+	if (Array.isArray(value)) {
+		// FastAPI-style validation errors: [{ loc, msg }]
+		return value
+			.map((entry) =>
+				typeof entry === 'object' && entry !== null
+					? `${((entry as IDataObject).loc as string[] | undefined)?.join('.') ?? ''} ${String((entry as IDataObject).msg ?? '')}`.trim()
+					: String(entry),
+			)
+			.join('; ');
+	}
+	return undefined;
+}
+
+function describeAnyformatFailure(failure: ApiFailure): { message: string; description?: string; apiCode?: string } {
+	const { status, body, networkCode, ambiguous, method, path } = failure;
+	const apiCode = errorField(body, 'error_code');
+	const detail = errorField(body, 'detail');
+	const summary = errorField(body, 'error');
+	const said = [summary, detail].filter(Boolean).join(': ');
+
+	if (failure.malformed) {
+		return {
+			message: `anyformat answered ${method} ${path} with a response that is not valid JSON`,
+			description: ambiguous
+				? 'The submission may have been accepted. It was not sent again, so you are not charged twice; check the workflow runs in anyformat before running this item again.'
+				: 'Try again later; if it persists, anyformat may be having trouble.',
+			apiCode,
+		};
+	}
+	if (status === undefined) {
+		return {
+			message: `anyformat ${networkProblem(networkCode)} (${method} ${path})`,
+			description: `${
+				ambiguous
+					? 'The document may have been accepted before the connection failed. It was not sent again, so you are not charged twice; check the workflow runs in anyformat, then run this item again if it is missing.'
+					: 'Check the Base URL in the anyformat credential and the network connection of this n8n instance.'
+			} (network error ${networkCode})`,
+			apiCode,
+		};
+	}
+	switch (status) {
+		case 401:
+			return {
+				message: `anyformat rejected the API key (401${apiCode ? ` ${apiCode}` : ''})`,
+				description:
+					'Check the API key in the anyformat credential. Creating a new key in anyformat revokes the previous one.',
+				apiCode,
+			};
+		case 403:
+			return {
+				message: `anyformat denied access (403${apiCode ? ` ${apiCode}` : ''})${said ? `: ${said}` : ''}`,
+				description: 'The API key is missing or lacks permission for this resource. Check the anyformat credential.',
+				apiCode,
+			};
+		case 404:
+			return {
+				message: `anyformat has no such resource: ${method} ${path}${detail ? ` (${detail})` : ''}`,
+				description: 'Check the ID (workflow, collection, file, job or webhook); it may have been deleted.',
+				apiCode,
+			};
+		case 400:
+		case 422:
+			return {
+				message: `anyformat refused the request${said ? `: ${said}` : ''}`,
+				description: 'Correct the parameters named in the message and run the node again.',
+				apiCode,
+			};
+		case 429:
+			return {
+				message: 'anyformat rate limit reached and still exceeded after waiting',
+				description:
+					'Too many requests for this API key (60 submissions/min, 600 other requests/min). Lower "Max Documents in Flight" or spread the work over time.',
+				apiCode,
+			};
+		default:
+			if (status >= 300 && status < 400) {
+				return {
+					message: `anyformat redirected ${method} ${path} (${status})`,
+					description: 'Check the Base URL in the anyformat credential (use https://api.anyformat.ai, no path).',
+					apiCode,
+				};
+			}
+			return {
+				message: `anyformat failed with ${status}${said ? `: ${said}` : ''}`,
+				description: ambiguous
+					? 'The document may have been accepted before the error. It was not sent again, so you are not charged twice; check the workflow runs in anyformat, then run this item again if it is missing.'
+					: 'anyformat had a temporary problem. Try again later.',
+				apiCode,
+			};
+	}
+}
+
+export const anyformatApi: VendorApi = {
+	name: 'anyformat',
+	credentialType: 'anyformatApi',
+	defaultBaseUrl: 'https://api.anyformat.ai',
+	secretFields: ['apiKey'],
+	// The anyformat SDKs retry 2× with 0.5 s doubling to 8 s; polling a batch makes many reads, so allow more.
+	retry: { maxRetries: 4, maxRateLimitRetries: 8, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 120_000 },
+	timeoutMs: 60_000,
+	describeFailure: describeAnyformatFailure,
+};
+
+export async function anyformatRequest<T = IDataObject>(ctx: ApiContext, request: ApiRequest): Promise<ApiResponse<T>> {
+	return (await apiRequest.call(ctx, anyformatApi, request)) as ApiResponse<T>;
+}
+
+/** Body of a successful anyformat request (most operations need nothing else). */
+export async function anyformatBody<T = IDataObject>(ctx: ApiContext, request: ApiRequest): Promise<T> {
+	return (await anyformatRequest<T>(ctx, request)).body;
+}
+
+/**
+ * Reads a v2 page-numbered list (`{count, page, page_size, results}`) until `limit` items or the end.
+ * page_size is capped at 100 by the API.
+ */
+export async function anyformatList(
+	ctx: ApiContext,
+	path: string,
+	options: { limit?: number; qs?: IDataObject; itemIndex?: number; signal?: AbortSignal; maxPages?: number } = {},
+): Promise<IDataObject[]> {
+	const limit = options.limit ?? Infinity;
+	const pageSize = Math.min(100, Math.max(1, Number.isFinite(limit) ? limit : 100));
+	const results: IDataObject[] = [];
+	const maxPages = options.maxPages ?? 10_000;
+	for (let page = 1; page <= maxPages && results.length < limit; page++) {
+		const body = await anyformatBody(ctx, {
+			method: 'GET',
+			path,
+			qs: { ...options.qs, page, page_size: pageSize },
+			itemIndex: options.itemIndex,
+			signal: options.signal,
+		});
+		const pageResults = Array.isArray(body.results) ? (body.results as IDataObject[]) : [];
+		results.push(...pageResults);
+		const count = typeof body.count === 'number' ? body.count : undefined;
+		if (pageResults.length === 0 || (count !== undefined && page * pageSize >= count)) break;
+	}
+	return results.slice(0, Number.isFinite(limit) ? limit : undefined);
+}
+
+/** Reads a v1 (Django REST framework) list, following `next` page numbers. */
+export async function anyformatLegacyList(
+	ctx: ApiContext,
+	path: string,
+	options: { limit?: number; qs?: IDataObject; itemIndex?: number; maxPages?: number } = {},
+): Promise<IDataObject[]> {
+	const limit = options.limit ?? Infinity;
+	const results: IDataObject[] = [];
+	const maxPages = options.maxPages ?? 10_000;
+	for (let page = 1; page <= maxPages && results.length < limit; page++) {
+		const body = await anyformatBody(ctx, {
+			method: 'GET',
+			path,
+			qs: { ...options.qs, page },
+			itemIndex: options.itemIndex,
+		});
+		results.push(...((body.results as IDataObject[] | undefined) ?? []));
+		if (!body.next) break;
+	}
+	return results.slice(0, Number.isFinite(limit) ? limit : undefined);
+}

@@ -1,0 +1,98 @@
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+
+import { invalidInput } from './errors';
+import { base64Source, bufferSource, type FileSource } from './multipart';
+
+export function formatBytes(bytes: number): string {
+	if (bytes < 1024) return `${bytes} B`;
+	if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+	return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function fileNameOf(binary: IBinaryData, field: string): string {
+	if (binary.fileName) return binary.fileName;
+	const extension = binary.fileExtension ? `.${binary.fileExtension}` : '';
+	return `${field}${extension}`;
+}
+
+/** A checked input file whose bytes are loaded only when it is sent. */
+export interface InputFile {
+	fileName: string;
+	mimeType: string;
+	field: string;
+	load: () => Promise<FileSource>;
+}
+
+/**
+ * Checks one input file before any API call — the field exists, the file is not empty, not too
+ * large — in every binary-data mode n8n has (memory, filesystem, database, S3). Files stored outside
+ * the item are only read by `load()`, so a large batch is never held in memory at once.
+ */
+export async function prepareInputFile(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	limits: { maxBytes: number; serviceName: string; parameterName?: string },
+): Promise<InputFile> {
+	const parameterName = limits.parameterName ?? 'Input Binary Field';
+	const item = ctx.getInputData()[itemIndex];
+	const available = Object.keys(item?.binary ?? {});
+	const binary = item?.binary?.[field];
+	if (!field.trim()) {
+		throw invalidInput(ctx.getNode(), itemIndex, parameterName, 'is empty', 'Enter the name of the binary field that holds the document, usually "data".');
+	}
+	if (!binary) {
+		throw invalidInput(
+			ctx.getNode(),
+			itemIndex,
+			parameterName,
+			`the item has no binary field "${field}"`,
+			available.length
+				? `This item's binary fields are: ${available.map((f) => `"${f}"`).join(', ')}. Set ${parameterName} to one of them.`
+				: 'This item carries no file. Put a node that produces a file before this one (e.g. Read/Write Files from Disk, an email trigger with attachments, HTTP Request with a file response), or use Extract From Text.',
+		);
+	}
+
+	const fileName = fileNameOf(binary, field);
+	const mimeType = binary.mimeType || 'application/octet-stream';
+	const checkSize = (size: number) => {
+		if (size === 0) {
+			throw invalidInput(
+				ctx.getNode(),
+				itemIndex,
+				parameterName,
+				`file "${fileName}" in binary field "${field}" is empty`,
+				'Check the node that produced the file; an empty document cannot be extracted.',
+			);
+		}
+		if (size > limits.maxBytes) {
+			throw invalidInput(
+				ctx.getNode(),
+				itemIndex,
+				parameterName,
+				`file "${fileName}" is ${formatBytes(size)}; ${limits.serviceName} accepts files up to ${formatBytes(limits.maxBytes)}`,
+				'Split the document into smaller files (for example one per page range) or compress it before extraction.',
+			);
+		}
+	};
+
+	if (!binary.id) {
+		const source = base64Source(binary.data, fileName, mimeType);
+		checkSize(source.byteLength);
+		return { fileName, mimeType, field, load: async () => source };
+	}
+	// Stored outside the item (filesystem, database, S3): check the recorded size, read on demand.
+	const binaryId = binary.id;
+	const metadata = await ctx.helpers.getBinaryMetadata(binaryId);
+	if (typeof metadata.fileSize === 'number') checkSize(metadata.fileSize);
+	return {
+		fileName,
+		mimeType,
+		field,
+		load: async () => {
+			const source = bufferSource(await ctx.helpers.getBinaryDataBuffer(itemIndex, field), fileName, mimeType);
+			checkSize(source.byteLength);
+			return source;
+		},
+	};
+}

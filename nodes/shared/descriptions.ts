@@ -1,0 +1,150 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { invalidInput } from './errors';
+import type { OutputMode, ShapeOptions } from './items';
+
+/** Parameters every result-returning operation shows, in both vendors' nodes. */
+export const outputProperty: INodeProperties = {
+	displayName: 'Output',
+	name: 'output',
+	type: 'options',
+	options: [
+		{
+			name: 'Detailed',
+			value: 'detailed',
+			description: 'Each field with its value, confidence, verification status and evidence',
+		},
+		{
+			name: 'Raw',
+			value: 'raw',
+			description: 'The API response as it is',
+		},
+		{
+			name: 'Simplified',
+			value: 'simplified',
+			description: 'One key per field holding its value; line items as lists of plain rows',
+		},
+	],
+	default: 'simplified',
+	description: 'How to shape the results of each document',
+};
+
+export const resultOptionsProperty: INodeProperties = {
+	displayName: 'Result Options',
+	name: 'resultOptions',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	displayOptions: { hide: { output: ['raw'] } },
+	options: [
+		{
+			displayName: 'Include Document Text',
+			name: 'includeText',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to add the text the service read from the document (OCR or markdown) as "_text"',
+		},
+		{
+			displayName: 'Review Threshold',
+			name: 'reviewThreshold',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 100, numberPrecision: 0 },
+			default: 80,
+			description:
+				'Flag fields extracted with a confidence (0–100) below this. Adds "needsReview" (true/false) and "reviewFields" (the names of the flagged fields), for routing with an If node.',
+		},
+		{
+			displayName: 'Split Into Items',
+			name: 'splitField',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. line_items',
+			description:
+				'Name of a list field (such as line items). Outputs one item per row, each also carrying the document-level fields.',
+		},
+	],
+};
+
+export const waitForCompletionProperties: INodeProperties[] = [
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to wait until the document is processed and output its results. Off: output the submission receipt (IDs) at once and fetch the results later, or with the trigger node.',
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 600,
+		displayOptions: { show: { waitForCompletion: [true] } },
+		description:
+			'How long to wait for each document, from its submission. A document still processing then fails with its ID, so its results can be fetched later.',
+	},
+];
+
+export const batchOptionsProperty: INodeProperties = {
+	displayName: 'Batch Options',
+	name: 'batchOptions',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	options: [
+		{
+			displayName: 'Max Documents in Flight',
+			name: 'maxInFlight',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 500 },
+			default: 30,
+			description:
+				'How many documents of this run may be between submission and result at once. Submissions are paced to the API rate limit either way; 1 processes documents strictly one after another.',
+		},
+	],
+};
+
+/** Reads Output + Result Options for one item, validated. */
+export function readShapeOptions(ctx: IExecuteFunctions, itemIndex: number): ShapeOptions {
+	const output = ctx.getNodeParameter('output', itemIndex, 'simplified') as OutputMode;
+	if (output === 'raw') return { output };
+	const options = ctx.getNodeParameter('resultOptions', itemIndex, {}) as {
+		includeText?: boolean;
+		reviewThreshold?: number;
+		splitField?: string;
+	};
+	const threshold = options.reviewThreshold;
+	if (threshold !== undefined && (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 100))) {
+		throw invalidInput(
+			ctx.getNode(),
+			itemIndex,
+			'Review Threshold',
+			`"${String(threshold)}" is not a number from 0 to 100`,
+			'Enter a confidence between 0 and 100, e.g. 80.',
+		);
+	}
+	return {
+		output,
+		includeText: options.includeText === true,
+		reviewThreshold: threshold,
+		splitField: options.splitField?.trim() || undefined,
+	};
+}
+
+/** Reads Wait for Completion + Timeout for one item. */
+export function readWaitOptions(ctx: IExecuteFunctions, itemIndex: number): { wait: boolean; timeoutMs: number } {
+	const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
+	if (!wait) return { wait, timeoutMs: 0 };
+	const seconds = ctx.getNodeParameter('timeout', itemIndex, 600) as number;
+	if (typeof seconds !== 'number' || !(seconds > 0)) {
+		throw invalidInput(
+			ctx.getNode(),
+			itemIndex,
+			'Timeout (Seconds)',
+			`"${String(seconds)}" is not a positive number of seconds`,
+			'Enter how many seconds to wait for each document, e.g. 600.',
+		);
+	}
+	return { wait, timeoutMs: seconds * 1000 };
+}

@@ -1,0 +1,244 @@
+import { anySignal, isAbortError, WaitAbortedError, waitFor } from './wait';
+
+/**
+ * When to look again at a job that is still running. The interval grows with the time already
+ * waited (a fixed share of it), between a floor and a cap: a job that finishes is noticed within
+ * max(minIntervalMs, growth × its processing time), and a long job costs few requests.
+ */
+export interface PollSchedule {
+	/** Delay from submission to the first look. */
+	firstDelayMs: number;
+	minIntervalMs: number;
+	/** Share of the time waited so far, e.g. 0.15 = look again after 15 % more time. */
+	growth: number;
+	maxIntervalMs: number;
+}
+
+export const DEFAULT_POLL_SCHEDULE: PollSchedule = {
+	firstDelayMs: 1000,
+	minIntervalMs: 500,
+	growth: 0.15,
+	maxIntervalMs: 15_000,
+};
+
+/** Delay until the next look, for a job that has been waited on for `elapsedMs`. */
+export function nextPollDelay(elapsedMs: number, schedule: PollSchedule = DEFAULT_POLL_SCHEDULE): number {
+	return Math.min(schedule.maxIntervalMs, Math.max(schedule.minIntervalMs, elapsedMs * schedule.growth));
+}
+
+/** The job is still running when its wait ran out. */
+export class PollTimeoutError extends Error {
+	constructor(readonly waitedMs: number) {
+		super(`Still processing after ${Math.round(waitedMs / 1000)} s`);
+		this.name = 'PollTimeoutError';
+	}
+}
+
+export type PollState<T> = { done: true; value: T } | { done: false; retryAfterMs?: number };
+
+/**
+ * Looks at one thing until it is done, following the schedule (or the API's own retry hint when it
+ * is longer), up to the deadline; stops at once when the execution is cancelled.
+ */
+export async function pollUntil<T>(
+	check: () => Promise<PollState<T>>,
+	options: {
+		timeoutMs: number;
+		signal?: AbortSignal;
+		schedule?: PollSchedule;
+		/** When the awaited work started (default: now). */
+		startedAt?: number;
+		/** Look immediately instead of after firstDelayMs. */
+		checkFirst?: boolean;
+		maxChecks?: number;
+	},
+): Promise<T> {
+	const schedule = options.schedule ?? DEFAULT_POLL_SCHEDULE;
+	const startedAt = options.startedAt ?? Date.now();
+	const deadline = startedAt + options.timeoutMs;
+	const maxChecks = options.maxChecks ?? 100_000;
+	let delay = options.checkFirst ? 0 : Math.max(0, startedAt + schedule.firstDelayMs - Date.now());
+	for (let checks = 0; checks < maxChecks; checks++) {
+		if (delay > 0) {
+			if (Date.now() + delay > deadline) {
+				await waitFor(Math.max(0, deadline - Date.now()), options.signal);
+				throw new PollTimeoutError(Date.now() - startedAt);
+			}
+			await waitFor(delay, options.signal);
+		}
+		const state = await check();
+		if (state.done) return state.value;
+		const planned = nextPollDelay(Date.now() - startedAt, schedule);
+		delay = Math.max(planned, state.retryAfterMs ?? 0);
+	}
+	throw new PollTimeoutError(Date.now() - startedAt);
+}
+
+export type JobOutcome<R> = { done: true; value: R } | { done: false; error: Error };
+
+/**
+ * Checks a set of outstanding jobs. It must report on the `due` jobs it can and may also report on
+ * `others` when one call tells it their state anyway (a list endpoint). Jobs it does not report on
+ * stay pending. Errors for single jobs belong in the map; a thrown error means the whole check
+ * failed and is retried on the next tick.
+ */
+export type JobChecker<J, R> = (due: J[], others: J[]) => Promise<Map<J, JobOutcome<R>>>;
+
+interface TrackedJob<J, R> {
+	job: J;
+	submittedAt: number;
+	deadline: number;
+	nextCheckAt: number;
+	failedChecks: number;
+	resolve: (value: R) => void;
+	reject: (error: Error) => void;
+}
+
+/** Consecutive failed checks (after the request layer's own retries) before a job is given up. */
+const MAX_FAILED_CHECKS = 3;
+/** Jobs due within this window ride along with the current check. */
+const COALESCE_MS = 250;
+
+/**
+ * Waits on many jobs at once: one loop, one tick for all outstanding jobs, so N documents cost one
+ * status check per tick when the API can report many jobs in one call — never N parallel loops.
+ */
+export class BatchPoller<J, R> {
+	private readonly pending = new Map<J, TrackedJob<J, R>>();
+
+	private running = false;
+
+	private wake: AbortController | undefined;
+
+	private wakeAt = Infinity;
+
+	private readonly onCancel: () => void;
+
+	constructor(
+		private readonly checker: JobChecker<J, R>,
+		private readonly options: {
+			signal?: AbortSignal;
+			schedule?: PollSchedule;
+			timeoutError?: (job: J, waitedMs: number) => Error;
+		} = {},
+	) {
+		this.onCancel = () => this.rejectAll(new WaitAbortedError(options.signal?.reason));
+		options.signal?.addEventListener('abort', this.onCancel, { once: true });
+	}
+
+	get size(): number {
+		return this.pending.size;
+	}
+
+	/** Resolves with the job's result, rejects with its failure, a timeout, or cancellation. */
+	async track(job: J, options: { timeoutMs: number; submittedAt?: number; firstCheckAt?: number }): Promise<R> {
+		if (this.options.signal?.aborted) throw new WaitAbortedError(this.options.signal.reason);
+		const schedule = this.options.schedule ?? DEFAULT_POLL_SCHEDULE;
+		const submittedAt = options.submittedAt ?? Date.now();
+		return await new Promise<R>((resolve, reject) => {
+			const tracked: TrackedJob<J, R> = {
+				job,
+				submittedAt,
+				deadline: submittedAt + options.timeoutMs,
+				nextCheckAt: options.firstCheckAt ?? submittedAt + schedule.firstDelayMs,
+				failedChecks: 0,
+				resolve,
+				reject,
+			};
+			this.pending.set(job, tracked);
+			if (Math.min(tracked.nextCheckAt, tracked.deadline) < this.wakeAt) this.wake?.abort();
+			if (!this.running) void this.loop();
+		});
+	}
+
+	/** Stops listening for cancellation; call when the node is done with this poller. */
+	dispose(): void {
+		this.options.signal?.removeEventListener('abort', this.onCancel);
+		this.rejectAll(new WaitAbortedError('Polling stopped'));
+	}
+
+	private rejectAll(error: Error): void {
+		for (const tracked of this.pending.values()) tracked.reject(error);
+		this.pending.clear();
+		this.wake?.abort();
+	}
+
+	private settle(tracked: TrackedJob<J, R>, outcome: JobOutcome<R>): void {
+		this.pending.delete(tracked.job);
+		if (outcome.done) tracked.resolve(outcome.value);
+		else tracked.reject(outcome.error);
+	}
+
+	private async loop(): Promise<void> {
+		this.running = true;
+		const schedule = this.options.schedule ?? DEFAULT_POLL_SCHEDULE;
+		try {
+			while (this.pending.size > 0 && !this.options.signal?.aborted) {
+				const jobs = [...this.pending.values()];
+				this.wakeAt = Math.min(...jobs.map((t) => Math.min(t.nextCheckAt, t.deadline)));
+				const delay = this.wakeAt - Date.now();
+				if (delay > 0) {
+					this.wake = new AbortController();
+					const slept = await waitFor(delay, anySignal(this.options.signal, this.wake.signal)).then(
+						() => true,
+						(error: unknown) => (isAbortError(error) ? false : Promise.reject(error)),
+					);
+					this.wake = undefined;
+					this.wakeAt = Infinity;
+					if (this.options.signal?.aborted) return;
+					if (!slept) continue; // woken early: a new job is due sooner
+				}
+
+				const now = Date.now();
+				for (const tracked of this.pending.values()) {
+					if (tracked.deadline <= now) {
+						const waited = now - tracked.submittedAt;
+						this.settle(tracked, {
+							done: false,
+							error: this.options.timeoutError?.(tracked.job, waited) ?? new PollTimeoutError(waited),
+						});
+					}
+				}
+				const due = [...this.pending.values()].filter((t) => t.nextCheckAt <= now + COALESCE_MS);
+				if (due.length === 0) continue;
+				const others = [...this.pending.values()].filter((t) => !due.includes(t));
+
+				let outcomes: Map<J, JobOutcome<R>>;
+				try {
+					outcomes = await this.checker(
+						due.map((t) => t.job),
+						others.map((t) => t.job),
+					);
+				} catch (error) {
+					if (this.options.signal?.aborted || isAbortError(error)) return;
+					for (const tracked of due) {
+						tracked.failedChecks++;
+						if (tracked.failedChecks >= MAX_FAILED_CHECKS) {
+							this.settle(tracked, { done: false, error: error as Error });
+						} else {
+							tracked.nextCheckAt = Date.now() + nextPollDelay(Date.now() - tracked.submittedAt, schedule);
+						}
+					}
+					continue;
+				}
+
+				const checkedAt = Date.now();
+				for (const tracked of [...due, ...others]) {
+					const outcome = outcomes.get(tracked.job);
+					if (outcome) {
+						this.settle(tracked, outcome);
+					} else if (due.includes(tracked)) {
+						tracked.failedChecks = 0;
+						tracked.nextCheckAt = checkedAt + nextPollDelay(checkedAt - tracked.submittedAt, schedule);
+					}
+				}
+			}
+		} catch (error) {
+			this.rejectAll(error as Error);
+		} finally {
+			this.running = false;
+			// A job may have been added while the loop was finishing.
+			if (this.pending.size > 0 && !this.options.signal?.aborted) void this.loop();
+		}
+	}
+}

@@ -1,0 +1,427 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+
+import { ApiRequestError, redact, redactDeep } from './errors';
+import { isAbortError, WaitAbortedError, waitFor } from './wait';
+
+export type ApiContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+
+/** What went wrong with one request, as the vendor's error mapper sees it. */
+export interface ApiFailure {
+	method: IHttpRequestMethods;
+	path: string;
+	/** HTTP status, when the API answered. */
+	status?: number;
+	/** Parsed (or text) error body, secrets already redacted. */
+	body?: unknown;
+	/** Network error code when nothing came back (ECONNRESET, ETIMEDOUT, …). */
+	networkCode?: string;
+	/** The request was a non-repeatable submission that may have reached the API. */
+	ambiguous: boolean;
+	/** The API answered 2xx but not with the JSON we asked for. */
+	malformed?: boolean;
+	attempts: number;
+}
+
+export interface RetryPolicy {
+	/** Extra attempts for requests that are safe to repeat (reads, deletes) and for requests never sent. */
+	maxRetries: number;
+	/** Extra attempts after 429 answers; always safe, the API did not accept the request. */
+	maxRateLimitRetries: number;
+	baseDelayMs: number;
+	maxDelayMs: number;
+	/** Longest Retry-After we honour before giving up with an error. */
+	maxRetryAfterMs: number;
+}
+
+/** One vendor's API as the shared request layer needs to know it. */
+export interface VendorApi {
+	/** Name shown in messages, e.g. "anyformat". */
+	name: string;
+	/** n8n credential type providing `baseUrl` and the secret(s). */
+	credentialType: string;
+	defaultBaseUrl: string;
+	/** Credential fields holding secrets; their values never appear in errors or output. */
+	secretFields: string[];
+	retry: RetryPolicy;
+	/** Default per-request timeout. */
+	timeoutMs: number;
+	/** Turns a failure into a message (what happened) and a description (how to fix it). */
+	describeFailure(failure: ApiFailure): { message: string; description?: string; apiCode?: string };
+}
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	/** Path below the credential's base URL; a trailing slash is added when missing. */
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject | IDataObject[] | Buffer;
+	headers?: IDataObject;
+	/** How to read a successful body. Default 'json'. */
+	responseType?: 'json' | 'text' | 'binary';
+	/**
+	 * Whether sending it twice is harmless. Defaults to true for GET/HEAD/DELETE. Submissions are
+	 * not: a duplicate costs credits, so they are only repeated when the API provably refused them.
+	 */
+	idempotent?: boolean;
+	/** Rate-limit tier the request counts against (the API reports each tier's budget separately). */
+	bucket?: string;
+	/** Non-2xx statuses that are answers, not failures (e.g. 412 "not ready yet"). */
+	acceptStatus?: number[];
+	timeoutMs?: number;
+	/** Give up retrying after this epoch-ms deadline. */
+	deadline?: number;
+	itemIndex?: number;
+	signal?: AbortSignal;
+}
+
+export interface ApiResponse<T = unknown> {
+	statusCode: number;
+	headers: Record<string, string>;
+	body: T;
+	/** Attempts it took (1 = first try). */
+	attempts: number;
+}
+
+/**
+ * A network failure in words. Messages must not contain the raw code (ECONNRESET, …): n8n replaces
+ * such messages with a generic text, so callers put the code in the description instead.
+ */
+export function networkProblem(code: string | undefined): string {
+	switch (code) {
+		case 'ECONNRESET':
+		case 'EPIPE':
+			return 'closed the connection before answering';
+		case 'ETIMEDOUT':
+		case 'ECONNABORTED':
+			return 'did not answer in time';
+		case 'ECONNREFUSED':
+			return 'refused the connection';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'could not be found (DNS lookup failed)';
+		default:
+			return 'could not be reached';
+	}
+}
+
+/** Network errors where the request provably never reached the server, so even a POST may be resent. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+interface Connection {
+	baseUrl: string;
+	secrets: string[];
+	gates: Map<string, RateGate>;
+}
+
+// One connection per execution context and credential type: credentials are read (and decrypted)
+// once, and all requests of one node run share the rate-limit view of the API.
+const connections = new WeakMap<object, Map<string, Promise<Connection>>>();
+
+async function connectionFor(ctx: ApiContext, api: VendorApi): Promise<Connection> {
+	let byType = connections.get(ctx);
+	if (!byType) {
+		byType = new Map();
+		connections.set(ctx, byType);
+	}
+	let connection = byType.get(api.credentialType);
+	if (!connection) {
+		connection = (async () => {
+			const credentials = await ctx.getCredentials(api.credentialType);
+			const baseUrl = String(credentials.baseUrl || api.defaultBaseUrl).trim().replace(/\/+$/, '');
+			const secrets = api.secretFields.map((f) => String(credentials[f] ?? '')).filter(Boolean);
+			return { baseUrl, secrets, gates: new Map() };
+		})();
+		byType.set(api.credentialType, connection);
+		connection.catch(() => byType!.delete(api.credentialType));
+	}
+	return await connection;
+}
+
+/** Secrets of the vendor credential, for redacting text this node surfaces. */
+export async function credentialSecrets(ctx: ApiContext, api: VendorApi): Promise<string[]> {
+	return (await connectionFor(ctx, api)).secrets;
+}
+
+/** Base URL of the vendor credential (no trailing slash), e.g. to resolve relative links. */
+export async function credentialBaseUrl(ctx: ApiContext, api: VendorApi): Promise<string> {
+	return (await connectionFor(ctx, api)).baseUrl;
+}
+
+export function withTrailingSlash(path: string): string {
+	const [pathname, query] = path.split('?', 2);
+	const slashed = pathname.endsWith('/') ? pathname : `${pathname}/`;
+	const rooted = slashed.startsWith('/') ? slashed : `/${slashed}`;
+	return query === undefined ? rooted : `${rooted}?${query}`;
+}
+
+function lowerCaseHeaders(headers: IDataObject | undefined): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [k, v] of Object.entries(headers ?? {})) {
+		if (v !== undefined && v !== null) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+	}
+	return out;
+}
+
+/** Retry-After / retry-after-ms in milliseconds (seconds, decimals or an HTTP date). */
+export function retryAfterMs(headers: Record<string, string>, now = Date.now()): number | undefined {
+	const ms = Number(headers['retry-after-ms']);
+	if (headers['retry-after-ms'] !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
+	const raw = headers['retry-after'];
+	if (raw === undefined || raw === '') return undefined;
+	const seconds = Number(raw);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(raw);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Exponential back-off with up to 25 % jitter taken off, as the anyformat SDKs do. */
+export function backoffMs(retry: number, policy: RetryPolicy): number {
+	const raw = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
+	return raw * (1 - Math.random() * 0.25);
+}
+
+/**
+ * Paces requests of one rate-limit tier by the budget the API reports (x-ratelimit-limit /
+ * -remaining / -reset), so a batch waits for the next window instead of collecting 429s.
+ * Until the first answer shows whether the API meters this tier, one request probes at a time.
+ */
+export class RateGate {
+	private metered: boolean | undefined;
+
+	private limit: number | undefined;
+
+	private remaining: number | undefined;
+
+	private resetAt = 0;
+
+	private inFlight = 0;
+
+	async acquire(signal?: AbortSignal, maxWaits = 10_000): Promise<void> {
+		for (let waits = 0; waits < maxWaits; waits++) {
+			const now = Date.now();
+			if (this.resetAt && now >= this.resetAt) {
+				// A new window: assume the full budget until an answer says otherwise.
+				this.remaining = this.limit;
+				this.resetAt = 0;
+			}
+			const probing = this.metered === undefined || (this.metered && this.remaining === undefined);
+			const free = probing
+				? this.inFlight === 0
+				: !this.metered || (this.remaining ?? 0) - this.inFlight > 0;
+			if (free) {
+				this.inFlight++;
+				return;
+			}
+			const until = this.resetAt ? this.resetAt - now + 5 : 25;
+			await waitFor(Math.max(5, until), signal);
+		}
+		throw new Error('Rate-limit gate did not open');
+	}
+
+	/** Records what an answer says about the budget. `status` undefined = no answer arrived. */
+	release(headers?: Record<string, string>, status?: number, retryAfter?: number): void {
+		this.inFlight = Math.max(0, this.inFlight - 1);
+		if (!headers) return;
+		const now = Date.now();
+		if (status === 429) {
+			this.metered = true;
+			this.remaining = 0;
+			this.resetAt = Math.max(this.resetAt, now + (retryAfter ?? 1000));
+			return;
+		}
+		const limit = Number(headers['x-ratelimit-limit']);
+		const remaining = Number(headers['x-ratelimit-remaining']);
+		const reset = Number(headers['x-ratelimit-reset']);
+		if (headers['x-ratelimit-remaining'] !== undefined && Number.isFinite(remaining)) {
+			this.metered = true;
+			if (Number.isFinite(limit)) this.limit = limit;
+			this.remaining = remaining;
+			if (Number.isFinite(reset)) this.resetAt = now + reset * 1000;
+		} else if (this.metered === undefined) {
+			this.metered = false;
+		}
+	}
+}
+
+function gateFor(connection: Connection, bucket: string): RateGate {
+	let gate = connection.gates.get(bucket);
+	if (!gate) {
+		gate = new RateGate();
+		connection.gates.set(bucket, gate);
+	}
+	return gate;
+}
+
+function networkCodeOf(error: unknown): string | undefined {
+	const e = error as { code?: unknown; cause?: { code?: unknown }; httpCode?: unknown };
+	for (const candidate of [e?.cause?.code, e?.code, e?.httpCode]) {
+		if (typeof candidate === 'string' && /^E[A-Z_]+$/.test(candidate)) return candidate;
+	}
+	const message = error instanceof Error ? error.message : '';
+	if (/timeout of \d+ms exceeded/i.test(message)) return 'ETIMEDOUT';
+	if (/socket hang up/i.test(message)) return 'ECONNRESET';
+	return undefined;
+}
+
+function parseBody(body: unknown, responseType: ApiRequest['responseType']): { body: unknown; malformed: boolean } {
+	if (responseType === 'binary') {
+		if (Buffer.isBuffer(body)) return { body, malformed: false };
+		if (body instanceof ArrayBuffer) return { body: Buffer.from(body), malformed: false };
+		return { body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body ?? '')), malformed: false };
+	}
+	if (responseType === 'text') {
+		if (Buffer.isBuffer(body)) return { body: body.toString('utf8'), malformed: false };
+		return { body: typeof body === 'string' ? body : JSON.stringify(body), malformed: false };
+	}
+	// JSON expected. axios leaves unparseable JSON as a string.
+	if (typeof body === 'string') {
+		if (body.trim() === '') return { body: undefined, malformed: false };
+		try {
+			return { body: JSON.parse(body), malformed: false };
+		} catch {
+			return { body, malformed: true };
+		}
+	}
+	return { body, malformed: false };
+}
+
+/**
+ * Sends one request to a vendor API with the node's credential. Retries what is safe to retry
+ * (reads, deletes, 429s, requests that never left this machine) with back-off and Retry-After, and
+ * never repeats a submission that may have reached the API. Failures become ApiRequestError with
+ * the vendor's readable message and no secrets.
+ */
+export async function apiRequest<T = unknown>(
+	this: ApiContext,
+	api: VendorApi,
+	request: ApiRequest,
+): Promise<ApiResponse<T>> {
+	const connection = await connectionFor(this, api);
+	const { method } = request;
+	const path = withTrailingSlash(request.path);
+	const responseType = request.responseType ?? 'json';
+	const idempotent = request.idempotent ?? ['GET', 'HEAD', 'DELETE'].includes(method);
+	const gate = gateFor(connection, request.bucket ?? 'general');
+	const policy = api.retry;
+	const node = this.getNode();
+
+	let attempts = 0;
+	let rateLimitRetries = 0;
+	let otherRetries = 0;
+
+	const fail = (failure: Omit<ApiFailure, 'method' | 'path' | 'attempts'>): never => {
+		const full: ApiFailure = { ...failure, method, path, attempts };
+		const words = api.describeFailure(full);
+		throw new ApiRequestError(node, {
+			message: redact(words.message, connection.secrets),
+			description: words.description && redact(words.description, connection.secrets),
+			status: failure.status,
+			apiCode: words.apiCode,
+			networkCode: failure.networkCode,
+			ambiguous: failure.ambiguous,
+			itemIndex: request.itemIndex,
+			response: redactDeep(
+				{ status: failure.status ?? null, networkError: failure.networkCode ?? null, body: failure.body ?? null } as JsonObject,
+				connection.secrets,
+			),
+		});
+	};
+
+	const pause = async (ms: number) => {
+		if (request.deadline !== undefined && Date.now() + ms > request.deadline) return false;
+		await waitFor(ms, request.signal);
+		return true;
+	};
+
+	for (;;) {
+		attempts++;
+		await gate.acquire(request.signal);
+		const options: IHttpRequestOptions = {
+			method,
+			url: `${connection.baseUrl}${path}`,
+			qs: request.qs,
+			headers: request.headers,
+			body: request.body,
+			json: responseType === 'json',
+			encoding: responseType === 'binary' ? 'arraybuffer' : responseType === 'text' ? 'text' : undefined,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: request.timeoutMs ?? api.timeoutMs,
+			// A redirected POST would silently turn into a GET; surface it instead.
+			disableFollowRedirect: method !== 'GET',
+		};
+		if (request.signal) options.abortSignal = request.signal;
+
+		const sent = await this.helpers.httpRequestWithAuthentication
+			.call(this, api.credentialType, options)
+			.then(
+				(response) => ({ ok: true as const, response: response as IN8nHttpFullResponse }),
+				(error: unknown) => ({ ok: false as const, error }),
+			);
+		if (!sent.ok) {
+			gate.release();
+			if (request.signal?.aborted || isAbortError(sent.error)) throw new WaitAbortedError(request.signal?.reason);
+			const networkCode = networkCodeOf(sent.error) ?? 'ENETWORK';
+			const neverSent = NOT_SENT_CODES.has(networkCode);
+			if ((idempotent || neverSent) && otherRetries < policy.maxRetries) {
+				otherRetries++;
+				if (await pause(backoffMs(otherRetries, policy))) continue;
+			}
+			return fail({ networkCode, ambiguous: !idempotent && !neverSent });
+		}
+		const raw = sent.response;
+
+		const headers = lowerCaseHeaders(raw.headers);
+		const status = raw.statusCode;
+		const waitHint = retryAfterMs(headers);
+		gate.release(headers, status, waitHint);
+
+		if ((status >= 200 && status < 300) || request.acceptStatus?.includes(status)) {
+			const parsed = parseBody(raw.body, status >= 200 && status < 300 ? responseType : 'json');
+			if (parsed.malformed && status >= 200 && status < 300) {
+				if (idempotent && otherRetries < policy.maxRetries) {
+					otherRetries++;
+					if (await pause(backoffMs(otherRetries, policy))) continue;
+				}
+				return fail({
+					status,
+					body: redact(String(parsed.body).slice(0, 300), connection.secrets),
+					malformed: true,
+					ambiguous: !idempotent,
+				});
+			}
+			return { statusCode: status, headers, body: parsed.body as T, attempts };
+		}
+
+		if (status === 429) {
+			if (rateLimitRetries < policy.maxRateLimitRetries) {
+				rateLimitRetries++;
+				const delay = waitHint ?? backoffMs(rateLimitRetries, policy);
+				if (delay <= policy.maxRetryAfterMs && (await pause(delay))) continue;
+			}
+		} else if (idempotent && RETRYABLE_STATUS.has(status) && otherRetries < policy.maxRetries) {
+			otherRetries++;
+			const delay = Math.min(waitHint ?? backoffMs(otherRetries, policy), policy.maxRetryAfterMs);
+			if (await pause(delay)) continue;
+		}
+
+		const body = parseBody(raw.body, 'json').body;
+		return fail({
+			status,
+			body: redactDeep(body, connection.secrets),
+			// A 5xx on a submission may come after the API stored it.
+			ambiguous: !idempotent && status >= 500,
+		});
+	}
+}

@@ -1,0 +1,217 @@
+// Runs our node types inside n8n-core's real execution engine (WorkflowExecute + ExecuteContext),
+// so integration tests exercise n8n's own parameter handling, binary helpers, pairing checks and
+// HTTP stack (httpRequestWithAuthentication → OutboundHttp/axios) against the fake API over real
+// HTTP. Only credential storage is replaced: credentials come from the test.
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	createRunExecutionData,
+	ICredentialsHelper,
+	Workflow,
+	type ExecutionError,
+	type IAuthenticateGeneric,
+	type ICredentialDataDecryptedObject,
+	type ICredentialType,
+	type IDataObject,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+import { AnesyaApi } from '../../credentials/AnesyaApi.credentials';
+import { AnyformatApi } from '../../credentials/AnyformatApi.credentials';
+
+const credentialTypes: Record<string, ICredentialType> = {
+	anyformatApi: new AnyformatApi(),
+	anesyaApi: new AnesyaApi(),
+};
+
+function setPath(target: IDataObject, key: string, value: unknown) {
+	target[key] = value as IDataObject[string];
+}
+
+/** Applies a credential's generic `authenticate` block the way n8n's CredentialsHelper does. */
+export function applyGenericAuthentication(
+	workflow: Workflow,
+	node: INode,
+	credentials: ICredentialDataDecryptedObject,
+	typeName: string,
+	options: IHttpRequestOptions,
+): IHttpRequestOptions {
+	const type = credentialTypes[typeName];
+	const authenticate = type?.authenticate as IAuthenticateGeneric | undefined;
+	if (!authenticate || typeof authenticate === 'function' || authenticate.type !== 'generic') return options;
+	const resolve = (value: unknown) =>
+		typeof value === 'string' && value.startsWith('=')
+			? workflow.expression.getParameterValue(value, null, 0, 0, node.name, [], 'internal', {
+					$credentials: credentials,
+				} as never)
+			: value;
+	const out = { ...options } as IHttpRequestOptions & Record<string, unknown>;
+	for (const [section, entries] of Object.entries(authenticate.properties)) {
+		const target = { ...((out[section] as IDataObject | undefined) ?? {}) };
+		for (const [key, value] of Object.entries(entries as IDataObject)) setPath(target, String(resolve(key)), resolve(value));
+		out[section] = target;
+	}
+	return out;
+}
+
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(
+		private readonly credentials: Record<string, ICredentialDataDecryptedObject>,
+		private readonly workflowRef: { workflow?: Workflow },
+	) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		_workflow: Workflow,
+		node: INode,
+	): Promise<IHttpRequestOptions> {
+		return applyGenericAuthentication(this.workflowRef.workflow!, node, credentials, typeName, requestOptions);
+	}
+
+	async preAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async getDecrypted(_additionalData: unknown, _nodeCredentials: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
+		const data = this.credentials[type];
+		if (!data) throw new Error(`Test did not provide credentials of type ${type}`);
+		return { ...data };
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('not used in tests');
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties() {
+		return [];
+	}
+}
+
+/** An input item carrying a file in n8n's in-memory binary format. */
+export function fileItem(
+	content: Buffer | string,
+	fileName: string,
+	mimeType: string,
+	json: IDataObject = {},
+	field = 'data',
+): INodeExecutionData {
+	const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
+	const extension = fileName.includes('.') ? fileName.split('.').pop() : undefined;
+	return {
+		json,
+		binary: {
+			[field]: { data: data.toString('base64'), mimeType, fileName, fileExtension: extension, fileSize: String(data.length) },
+		},
+	};
+}
+
+export interface RunNodeOptions {
+	nodeType: INodeType;
+	parameters: INodeParameters;
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	items?: INodeExecutionData[];
+	continueOnFail?: boolean;
+	/** Called with a cancel function once the execution has started (to test cancellation). */
+	onStarted?: (cancel: () => void) => void;
+	nodeName?: string;
+}
+
+export interface RunNodeResult {
+	/** Output items of the node's first output (empty on error). */
+	items: INodeExecutionData[];
+	/** The node's error, when the execution failed. */
+	error?: ExecutionError;
+	status: IRun['status'];
+	run: IRun;
+}
+
+/** Executes one node with the given parameters and input items in n8n's engine. */
+export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
+	const name = options.nodeName ?? 'Node Under Test';
+	const description = options.nodeType.description;
+	const version = Array.isArray(description.version) ? description.version.at(-1)! : description.version;
+	const credentialNames = (description.credentials ?? []).map((c) => c.name);
+	const node: INode = {
+		id: 'node-under-test',
+		name,
+		type: `test.${description.name}`,
+		typeVersion: version,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: Object.fromEntries(credentialNames.map((c) => [c, { id: `${c}-id`, name: `${c} (test)` }])),
+		continueOnFail: options.continueOnFail,
+		onError: options.continueOnFail ? 'continueRegularOutput' : undefined,
+	};
+	const nodeTypes: INodeTypes = {
+		getByName: () => options.nodeType,
+		getByNameAndVersion: () => options.nodeType,
+		getKnownTypes: () => ({}),
+	};
+	const workflowRef: { workflow?: Workflow } = {};
+	const workflow = new Workflow({ id: 'test-workflow', nodes: [node], connections: {}, active: false, nodeTypes });
+	workflowRef.workflow = workflow;
+
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', { id: 'test-workflow' } as never);
+	let resolveRun!: (run: IRun) => void;
+	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
+
+	const additionalData = {
+		hooks,
+		credentialsHelper: new TestCredentialsHelper(options.credentials ?? {}, workflowRef),
+		executionId: 'test-execution',
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		currentNodeParameters: undefined,
+		variables: {},
+		userId: 'test-user',
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node, data: { main: [options.items ?? [{ json: {} }]] }, source: null }],
+		},
+	});
+
+	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	options.onStarted?.(() => execution.cancel());
+	await execution.catch(() => undefined);
+	const run = await finished;
+	const taskData = run.data.resultData.runData[name]?.[0];
+	return {
+		items: taskData?.data?.main?.[0] ?? [],
+		error: run.data.resultData.error ?? taskData?.error,
+		status: run.status,
+		run,
+	};
+}

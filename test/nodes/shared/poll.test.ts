@@ -1,0 +1,120 @@
+import { BatchPoller, nextPollDelay, pollUntil, PollTimeoutError, type JobOutcome, type PollSchedule } from '../../../nodes/shared/poll';
+import { WaitAbortedError } from '../../../nodes/shared/wait';
+
+const fast: PollSchedule = { firstDelayMs: 20, minIntervalMs: 10, growth: 0.15, maxIntervalMs: 100 };
+
+describe('nextPollDelay', () => {
+	it('grows with the time waited, between the floor and the cap', () => {
+		expect(nextPollDelay(1000)).toBe(500);
+		expect(nextPollDelay(10_000)).toBe(1500);
+		expect(nextPollDelay(60_000)).toBe(9000);
+		expect(nextPollDelay(600_000)).toBe(15_000);
+	});
+
+	it('keeps detection delay within max(0.5 s, 15 % of the wait)', () => {
+		for (const elapsed of [100, 1000, 3000, 20_000, 90_000]) {
+			expect(nextPollDelay(elapsed)).toBeLessThanOrEqual(Math.max(500, 0.15 * elapsed));
+		}
+	});
+});
+
+describe('pollUntil', () => {
+	it('checks until done and returns the value', async () => {
+		let checks = 0;
+		const value = await pollUntil(async () => (++checks === 3 ? { done: true, value: 'ok' } : { done: false }), {
+			timeoutMs: 2000,
+			schedule: fast,
+		});
+		expect(value).toBe('ok');
+		expect(checks).toBe(3);
+	});
+
+	it('honours a longer retry hint from the API', async () => {
+		const times: number[] = [];
+		await pollUntil(
+			async () => {
+				times.push(Date.now());
+				return times.length === 2 ? { done: true, value: 1 } : { done: false, retryAfterMs: 150 };
+			},
+			{ timeoutMs: 2000, schedule: fast, checkFirst: true },
+		);
+		expect(times[1] - times[0]).toBeGreaterThanOrEqual(140);
+	});
+
+	it('gives up at the deadline', async () => {
+		await expect(pollUntil(async () => ({ done: false }), { timeoutMs: 120, schedule: fast })).rejects.toBeInstanceOf(PollTimeoutError);
+	});
+
+	it('stops when cancelled', async () => {
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(), 30);
+		const started = Date.now();
+		await expect(pollUntil(async () => ({ done: false }), { timeoutMs: 10_000, schedule: fast, signal: controller.signal })).rejects.toBeInstanceOf(WaitAbortedError);
+		expect(Date.now() - started).toBeLessThan(500);
+	});
+});
+
+describe('BatchPoller', () => {
+	it('checks all outstanding jobs in one call per tick and settles each', async () => {
+		const readyAt = new Map([['a', 40], ['b', 80], ['c', 120]]);
+		const start = Date.now();
+		const calls: string[][] = [];
+		const poller = new BatchPoller<string, string>(async (due, others) => {
+			calls.push([...due, ...others].sort());
+			const outcomes = new Map<string, JobOutcome<string>>();
+			for (const job of [...due, ...others]) if (Date.now() - start >= readyAt.get(job)!) outcomes.set(job, { done: true, value: `${job}!` });
+			return outcomes;
+		}, { schedule: fast });
+		const results = await Promise.all(['a', 'b', 'c'].map((job) => poller.track(job, { timeoutMs: 2000, submittedAt: start })));
+		poller.dispose();
+		expect(results).toEqual(['a!', 'b!', 'c!']);
+		// One call per tick covering every pending job, not one loop per job.
+		expect(calls[0]).toEqual(['a', 'b', 'c']);
+		expect(calls.length).toBeLessThan(20);
+	});
+
+	it('wakes early for a newly added job that is due sooner', async () => {
+		const poller = new BatchPoller<string, number>(async (due) => new Map(due.filter((j) => j === 'new').map((j) => [j, { done: true, value: 1 }])), {
+			schedule: { firstDelayMs: 5000, minIntervalMs: 5000, growth: 0, maxIntervalMs: 5000 },
+		});
+		const slow = poller.track('slow', { timeoutMs: 60_000 });
+		slow.catch(() => undefined);
+		const started = Date.now();
+		await poller.track('new', { timeoutMs: 60_000, firstCheckAt: Date.now() + 30 });
+		expect(Date.now() - started).toBeLessThan(1000);
+		poller.dispose();
+	});
+
+	it('fails a job with its own error, and after repeated failed checks', async () => {
+		let calls = 0;
+		const poller = new BatchPoller<string, number>(async (due) => {
+			calls++;
+			if (due.includes('boom')) throw new Error('network down');
+			return new Map(due.map((j) => [j, { done: false, error: new Error(`${j} failed`) }]));
+		}, { schedule: fast });
+		await expect(poller.track('bad', { timeoutMs: 2000 })).rejects.toThrow('bad failed');
+		await expect(poller.track('boom', { timeoutMs: 2000 })).rejects.toThrow('network down');
+		expect(calls).toBe(4);
+		poller.dispose();
+	});
+
+	it('times out a job that never finishes, with the custom error', async () => {
+		const poller = new BatchPoller<string, number>(async () => new Map(), {
+			schedule: fast,
+			timeoutError: (job, waited) => new Error(`${job} after ${waited >= 100 ? '100+' : waited} ms`),
+		});
+		await expect(poller.track('late', { timeoutMs: 100 })).rejects.toThrow('late after 100+ ms');
+		poller.dispose();
+	});
+
+	it('rejects every pending job at once when the execution is cancelled', async () => {
+		const controller = new AbortController();
+		const poller = new BatchPoller<string, number>(async () => new Map(), { schedule: fast, signal: controller.signal });
+		const pending = [poller.track('a', { timeoutMs: 60_000 }), poller.track('b', { timeoutMs: 60_000 })];
+		setTimeout(() => controller.abort(), 30);
+		const started = Date.now();
+		await expect(Promise.all(pending)).rejects.toBeInstanceOf(WaitAbortedError);
+		expect(Date.now() - started).toBeLessThan(500);
+		poller.dispose();
+	});
+});

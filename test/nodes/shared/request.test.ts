@@ -1,0 +1,191 @@
+import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeType } from 'n8n-workflow';
+
+import { ApiRequestError } from '../../../nodes/shared/errors';
+import { apiRequest, networkProblem, retryAfterMs, type ApiRequest, type VendorApi } from '../../../nodes/shared/request';
+import { runNode } from '../../helpers/n8n-harness';
+import { json, startScriptedServer, type Handler } from '../../helpers/scripted-server';
+
+const API_KEY = 'af_secret_key_1234567890';
+
+const testApi: VendorApi = {
+	name: 'testapi',
+	credentialType: 'anyformatApi',
+	defaultBaseUrl: 'http://127.0.0.1:1',
+	secretFields: ['apiKey'],
+	retry: { maxRetries: 2, maxRateLimitRetries: 3, baseDelayMs: 20, maxDelayMs: 80, maxRetryAfterMs: 5000 },
+	timeoutMs: 2000,
+	describeFailure: (f) => ({
+		message: `testapi failed: ${f.status ?? networkProblem(f.networkCode)} body=${JSON.stringify(f.body ?? null)}`,
+		description: f.ambiguous ? 'may have landed' : 'did not land',
+	}),
+};
+
+/** Runs `requests` through the shared request layer inside n8n's engine; returns results or the error. */
+async function run(baseUrl: string, requests: Array<ApiRequest | ApiRequest[]>, options: { cancelAfterMs?: number } = {}) {
+	const results: IDataObject[] = [];
+	const probe: INodeType = {
+		description: {
+			displayName: 'Probe',
+			name: 'probe',
+			group: ['transform'],
+			version: 1,
+			description: 'test',
+			defaults: { name: 'Probe' },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			credentials: [{ name: 'anyformatApi', required: true }],
+			properties: [],
+		},
+		async execute(this: IExecuteFunctions) {
+			const signal = this.getExecutionCancelSignal();
+			for (const step of requests) {
+				const batch = Array.isArray(step) ? step : [step];
+				const responses = await Promise.all(batch.map((r) => apiRequest.call(this, testApi, { ...r, signal })));
+				for (const r of responses) results.push({ status: r.statusCode, body: r.body as IDataObject, attempts: r.attempts });
+			}
+			return [results.map((json) => ({ json, pairedItem: { item: 0 } }))];
+		},
+	};
+	const started = Date.now();
+	const outcome = await runNode({
+		nodeType: probe,
+		parameters: {},
+		credentials: { anyformatApi: { apiKey: API_KEY, baseUrl } },
+		onStarted: (cancel) => {
+			if (options.cancelAfterMs !== undefined) setTimeout(cancel, options.cancelAfterMs);
+		},
+	});
+	return { ...outcome, results, elapsedMs: Date.now() - started };
+}
+
+let server: Awaited<ReturnType<typeof startScriptedServer>> | undefined;
+let script: Handler = (_req, res) => json(res, 200, {});
+beforeAll(async () => {
+	server = await startScriptedServer((req, res, socket) => script(req, res, socket));
+});
+afterAll(async () => server?.close());
+beforeEach(() => server!.requests.splice(0));
+
+describe('apiRequest', () => {
+	it('joins the base URL (path prefix kept, trailing slashes fixed) and authenticates with the credential', async () => {
+		script = (_req, res) => json(res, 200, { ok: true });
+		const { results, error } = await run(`${server!.url}/api/`, [{ method: 'GET', path: '/v2/workflows', qs: { page_size: 1 } }]);
+		expect(error).toBeUndefined();
+		expect(results).toEqual([{ status: 200, body: { ok: true }, attempts: 1 }]);
+		const [seen] = server!.requests;
+		expect(seen.url).toBe('/api/v2/workflows/?page_size=1');
+		expect(seen.headers.authorization).toBe(`Bearer ${API_KEY}`);
+		expect(seen.headers['x-api-key']).toBe(API_KEY);
+	});
+
+	it('retries a read after 503 and honours Retry-After', async () => {
+		let calls = 0;
+		script = (_req, res) => (++calls === 1 ? json(res, 503, { error: 'busy' }, { 'retry-after': '0.3' }) : json(res, 200, { ok: 1 }));
+		const { results, elapsedMs } = await run(server!.url, [{ method: 'GET', path: '/x/' }]);
+		expect(results[0]).toMatchObject({ status: 200, attempts: 2 });
+		expect(server!.requests[1].at - server!.requests[0].at).toBeGreaterThanOrEqual(290);
+		expect(elapsedMs).toBeLessThan(3000);
+	});
+
+	it('never repeats a submission after a 502: one request, an ambiguous error', async () => {
+		script = (_req, res) => json(res, 502, { error: 'gateway' });
+		const { error } = await run(server!.url, [{ method: 'POST', path: '/run/', body: { a: 1 } }]);
+		expect(server!.requests).toHaveLength(1);
+		expect(error?.message).toMatch(/testapi failed: 502/);
+		expect(error?.description).toBe('may have landed');
+	});
+
+	it('never repeats a submission after the connection dropped mid-request', async () => {
+		script = (_req, _res, socket) => socket.destroy();
+		const { error } = await run(server!.url, [{ method: 'POST', path: '/run/', body: { a: 1 } }]);
+		expect(server!.requests).toHaveLength(1);
+		expect(error?.message).toMatch(/testapi failed: closed the connection before answering/);
+		expect(error?.description).toBe('may have landed');
+	});
+
+	it('repeats a submission the API refused with 429, after Retry-After', async () => {
+		let calls = 0;
+		script = (_req, res) => (++calls < 3 ? json(res, 429, { error: 'slow down' }, { 'retry-after': '0.1' }) : json(res, 201, { id: 'c1' }));
+		const { results } = await run(server!.url, [{ method: 'POST', path: '/run/', body: { a: 1 } }]);
+		expect(results[0]).toMatchObject({ status: 201, body: { id: 'c1' }, attempts: 3 });
+		expect(server!.requests).toHaveLength(3);
+	});
+
+	it('repeats a submission whose connection was refused (it never left this machine)', async () => {
+		const closed = await startScriptedServer(() => undefined);
+		const deadUrl = closed.url;
+		await closed.close();
+		const { error } = await run(deadUrl, [{ method: 'POST', path: '/run/', body: {} }]);
+		expect(error?.message).toMatch(/refused the connection/);
+		expect(error?.description).toBe('did not land');
+	});
+
+	it('retries unparseable JSON on reads, then reports it', async () => {
+		script = (_req, res) => {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end('{"results": [1, 2');
+		};
+		const { error } = await run(server!.url, [{ method: 'GET', path: '/list/' }]);
+		expect(server!.requests).toHaveLength(3);
+		expect(error?.message).toMatch(/testapi failed: 200/);
+	});
+
+	it('returns accepted non-2xx statuses as answers', async () => {
+		script = (_req, res) => json(res, 412, { error_code: 'PRECONDITION_FAILED' });
+		const { results } = await run(server!.url, [{ method: 'GET', path: '/results/', acceptStatus: [412] }]);
+		expect(results[0]).toMatchObject({ status: 412, body: { error_code: 'PRECONDITION_FAILED' } });
+	});
+
+	it('keeps the API key out of errors even when the API echoes it', async () => {
+		script = (req, res) => json(res, 400, { detail: `bad key ${String(req.headers['x-api-key'])}` });
+		const { error } = await run(server!.url, [{ method: 'GET', path: '/x/' }]);
+		expect(JSON.stringify(error)).not.toContain(API_KEY);
+		expect(error?.message).toContain('bad key ***');
+	});
+
+	it('paces requests to the budget the API reports instead of collecting 429s', async () => {
+		const windowMs = 300;
+		const limit = 2;
+		let windowStart = Date.now();
+		let used = 0;
+		script = (_req, res) => {
+			const now = Date.now();
+			if (now - windowStart >= windowMs) {
+				windowStart = now;
+				used = 0;
+			}
+			const reset = ((windowStart + windowMs - now) / 1000).toFixed(3);
+			if (used >= limit) return json(res, 429, { error: 'limit' }, { 'retry-after': reset });
+			used++;
+			json(res, 200, { ok: true }, { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(limit - used), 'x-ratelimit-reset': reset });
+		};
+		const batch = Array.from({ length: 6 }, () => ({ method: 'POST' as const, path: '/run/', bucket: 'submission', body: {} }));
+		const { results, error } = await run(server!.url, [batch]);
+		expect(error).toBeUndefined();
+		expect(results.every((r) => r.status === 200)).toBe(true);
+		// Only the very first window can see a 429 (before the budget is known); after that, none.
+		const rejected = server!.requests.length - 6;
+		expect(rejected).toBeLessThanOrEqual(1);
+	});
+
+	it('stops at once when the execution is cancelled during a back-off', async () => {
+		script = (_req, res) => json(res, 503, {}, { 'retry-after': '4' });
+		const { elapsedMs, status } = await run(server!.url, [{ method: 'GET', path: '/x/' }], { cancelAfterMs: 200 });
+		expect(status).toBe('canceled');
+		expect(elapsedMs).toBeLessThan(1500);
+	});
+});
+
+describe('retryAfterMs', () => {
+	it('reads seconds, decimals, milliseconds and HTTP dates', () => {
+		expect(retryAfterMs({ 'retry-after': '2' })).toBe(2000);
+		expect(retryAfterMs({ 'retry-after': '0.25' })).toBe(250);
+		expect(retryAfterMs({ 'retry-after-ms': '40', 'retry-after': '9' })).toBe(40);
+		expect(retryAfterMs({ 'retry-after': new Date(10_000).toUTCString() }, 4_000)).toBe(6000);
+		expect(retryAfterMs({})).toBeUndefined();
+	});
+});
+
+it('ApiRequestError is an n8n NodeApiError', () => {
+	expect(Object.getPrototypeOf(ApiRequestError.prototype).constructor.name).toBe('NodeApiError');
+});
