@@ -1,0 +1,272 @@
+import { Anyformat } from '../../../../../nodes/Anyformat/Anyformat.node';
+import { startFakeApi, type FakeApi } from '../../../../fake-api';
+import { invoiceText, invoiceWorkflow } from '../../../../fixtures/invoices';
+import { fileItem, runNode } from '../../../../helpers/n8n-harness';
+
+const API_KEY = 'af_test_key';
+let fake: FakeApi;
+let workflowId: string;
+
+beforeAll(async () => {
+	fake = await startFakeApi({ anyformat: { apiKeys: [API_KEY], latencyMs: 150, rateLimits: false } });
+});
+afterAll(async () => fake.close());
+beforeEach(() => {
+	fake.reset();
+	fake.configure({ anyformat: { latencyMs: 150 } });
+	workflowId = fake.anyformat.createWorkflow(invoiceWorkflow).id;
+});
+
+const credentials = (apiKey = API_KEY) => ({ anyformatApi: { apiKey, baseUrl: fake.urls.anyformat } });
+const workflowParam = () => ({ __rl: true, mode: 'id', value: workflowId });
+const submissions = () => fake.log.filter((e) => e.submission);
+
+function extractFromFile(parameters: Record<string, unknown>, items = [fileItem(invoiceText(1), 'invoice-1.txt', 'text/plain')], options: { continueOnFail?: boolean; apiKey?: string; onStarted?: (cancel: () => void) => void } = {}) {
+	return runNode({
+		nodeType: new Anyformat(),
+		parameters: { resource: 'extraction', operation: 'extractFromFile', workflow: workflowParam(), ...parameters },
+		credentials: credentials(options.apiKey),
+		items,
+		continueOnFail: options.continueOnFail,
+		onStarted: options.onStarted,
+	});
+}
+
+describe('Extraction → Extract From File', () => {
+	it('uploads the file with its name and type, waits, and outputs simplified fields with _meta', async () => {
+		const { items, error } = await extractFromFile({});
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(1);
+		const json = items[0].json;
+		expect(json).toMatchObject({
+			invoice_number: 'INV-1001',
+			invoice_date: '2024-03-15',
+			vendor_name: 'Vendor 1',
+			total_amount: 1010,
+			currency: 'EUR',
+			line_items: [
+				{ description: 'Consulting', quantity: 10, amount: 810 },
+				{ description: 'Travel', quantity: 1, amount: 200 },
+			],
+			_meta: { workflowId, fileName: 'invoice-1.txt' },
+		});
+		expect(items[0].pairedItem).toEqual({ item: 0 });
+		const [collection] = fake.anyformat.collections;
+		expect((json._meta as { collectionId: string }).collectionId).toBe(collection.id);
+		expect(collection.files[0]).toMatchObject({ fileName: 'invoice-1.txt', contentType: 'text/plain' });
+		expect(submissions()).toHaveLength(1);
+		expect(fake.log.every((e) => e.auth.valid && e.auth.scheme === 'bearer')).toBe(true);
+	});
+
+	it('Detailed output carries confidence, verification status and evidence per field', async () => {
+		const { items } = await extractFromFile({ output: 'detailed' });
+		expect(items[0].json.invoice_number).toMatchObject({
+			value: 'INV-1001',
+			verificationStatus: 'not_verified',
+			evidence: [expect.objectContaining({ text: expect.stringContaining('INV-1001'), page_number: 1 })],
+		});
+		expect(typeof (items[0].json.invoice_number as { confidence: number }).confidence).toBe('number');
+	});
+
+	it('Raw output is the API results body', async () => {
+		const { items } = await extractFromFile({ output: 'raw' });
+		expect(items[0].json).toHaveProperty('collection_id');
+		expect(items[0].json).toHaveProperty('extractions');
+	});
+
+	it('Split Into Items gives one item per line item with the invoice fields, and Review Threshold flags fields', async () => {
+		const { items } = await extractFromFile({ resultOptions: { splitField: 'line_items', reviewThreshold: 100 } });
+		expect(items.map((i) => i.json.description)).toEqual(['Consulting', 'Travel']);
+		expect(items.every((i) => i.json.invoice_number === 'INV-1001' && !('line_items' in i.json))).toBe(true);
+		expect(items.every((i) => i.pairedItem && (i.pairedItem as { item: number }).item === 0)).toBe(true);
+		expect(items[0].json.needsReview).toBe(true);
+		expect(items[0].json.reviewFields).toEqual(expect.arrayContaining(['invoice_number']));
+	});
+
+	it('without waiting outputs the receipt at once', async () => {
+		const { items } = await extractFromFile({ waitForCompletion: false });
+		expect(items[0].json).toMatchObject({ id: expect.any(String), workflow_id: workflowId, status: expect.any(String), version_id: expect.any(String) });
+		expect(fake.log.filter((e) => e.method === 'GET')).toHaveLength(0);
+	});
+
+	it('20 documents run as a pipeline: one submission each, shared status polling, input order kept', async () => {
+		const count = 20;
+		const items = Array.from({ length: count }, (_, i) => fileItem(invoiceText(i), `invoice-${i}.txt`, 'text/plain', { n: i }));
+		fake.configure({ anyformat: { latencyMs: 400 } });
+
+		let started = Date.now();
+		const pipelined = await extractFromFile({}, items);
+		const pipelinedMs = Date.now() - started;
+		expect(pipelined.error).toBeUndefined();
+		expect(pipelined.items.map((i) => i.json.invoice_number)).toEqual(items.map((_, i) => `INV-${1000 + i}`));
+		expect(pipelined.items.map((i) => (i.pairedItem as { item: number }).item)).toEqual(items.map((_, i) => i));
+
+		const runs = submissions();
+		expect(runs).toHaveLength(count);
+		const collectionIds = new Set(fake.anyformat.collections.map((c) => c.id));
+		expect(collectionIds.size).toBe(count);
+		const listCalls = fake.log.filter((e) => e.route === 'GET /v2/workflows/{workflow_id}/files/').length;
+		const resultCalls = fake.log.filter((e) => e.route.endsWith('/results/')).length;
+		// Statuses of the whole batch come from the files list; results are fetched once per finished document.
+		expect(listCalls).toBeGreaterThan(0);
+		expect(resultCalls).toBe(count);
+		expect(fake.log.length / count).toBeLessThan(3);
+		// Documents were processing at the same time.
+		const overlapping = fake.anyformat.collections.filter((c) => c.submittedAt! < Math.min(...fake.anyformat.collections.map((x) => x.readyAt!)));
+		expect(overlapping.length).toBeGreaterThan(1);
+
+		fake.reset();
+		workflowId = fake.anyformat.createWorkflow(invoiceWorkflow).id;
+		started = Date.now();
+		const sequential = await extractFromFile({ batchOptions: { maxInFlight: 1 } }, items);
+		const sequentialMs = Date.now() - started;
+		expect(sequential.items).toHaveLength(count);
+		expect(submissions()).toHaveLength(count);
+		console.log(`20 documents at 400 ms processing: pipeline ${pipelinedMs} ms, one at a time ${sequentialMs} ms, ${(fake.log.length / count).toFixed(2)} requests/document sequential`);
+	});
+
+	it('with Continue On Fail, bad items become paired error items and the rest finish', async () => {
+		const items = [
+			fileItem(invoiceText(1), 'ok-1.txt', 'text/plain'),
+			{ json: { note: 'no file' } },
+			fileItem(invoiceText(3, { fail: true }), 'broken.txt', 'text/plain'),
+			fileItem(invoiceText(4), 'ok-4.txt', 'text/plain'),
+		];
+		const { items: out, error } = await extractFromFile({}, items, { continueOnFail: true });
+		expect(error).toBeUndefined();
+		expect(out.map((i) => (i.pairedItem as { item: number }).item)).toEqual([0, 1, 2, 3]);
+		expect(out[0].json.invoice_number).toBe('INV-1001');
+		expect(out[1].json.error).toMatch(/Input Binary Field: the item has no binary field "data" \[item 1\]/);
+		expect(out[2].json.error).toMatch(/anyformat could not extract "broken.txt"/);
+		expect(out[3].json.invoice_number).toBe('INV-1004');
+		expect(submissions()).toHaveLength(3);
+	});
+
+	it('stops before sending anything when an item is invalid (no Continue On Fail)', async () => {
+		const items = [fileItem(invoiceText(1), 'ok.txt', 'text/plain'), fileItem(Buffer.alloc(0), 'empty.pdf', 'application/pdf')];
+		const { error } = await extractFromFile({}, items);
+		expect(error?.message).toBe('Input Binary Field: file "empty.pdf" in binary field "data" is empty [item 1]');
+		expect(fake.log).toHaveLength(0);
+	});
+
+	it('a rejected API key gives a clear error without the key in it', async () => {
+		const { error } = await extractFromFile({}, undefined, { apiKey: 'af_wrong_key_123456' });
+		expect(error?.message).toMatch(/anyformat rejected the API key \(401/);
+		expect(error?.description).toMatch(/Check the API key/);
+		expect(JSON.stringify(error)).not.toContain('af_wrong_key_123456');
+	});
+
+	it('stops waiting at once when the execution is cancelled', async () => {
+		fake.configure({ anyformat: { latencyMs: 60_000 } });
+		let cancelledAt = 0;
+		const { status } = await extractFromFile({}, undefined, {
+			onStarted: (cancel) => {
+				void fake.waitFor(() => fake.log.find((e) => e.route.endsWith('/results/') || e.route.endsWith('/files/')), { timeoutMs: 10_000 }).then(() => {
+					cancelledAt = Date.now();
+					cancel();
+				});
+			},
+		});
+		expect(status).toBe('canceled');
+		expect(Date.now() - cancelledAt).toBeLessThan(1000);
+	});
+
+	it('reports a document that is still processing at the timeout with its collection ID', async () => {
+		fake.configure({ anyformat: { latencyMs: 60_000 } });
+		const { error } = await extractFromFile({ timeout: 1 });
+		const [collection] = fake.anyformat.collections;
+		expect(error?.message).toBe(`"invoice-1.txt" is still processing after 1 s (collection ${collection.id})`);
+		expect(error?.description).toMatch(/Get Result/);
+	});
+});
+
+describe('Extraction → Extract From Text', () => {
+	it('sends the text as the text part and outputs its fields', async () => {
+		const { items, error } = await runNode({
+			nodeType: new Anyformat(),
+			parameters: { resource: 'extraction', operation: 'extractFromText', workflow: workflowParam(), text: invoiceText(7) },
+			credentials: credentials(),
+		});
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ invoice_number: 'INV-1007', vendor_name: 'Vendor 7' });
+		expect(submissions()).toHaveLength(1);
+	});
+
+	it('rejects empty text before calling the API', async () => {
+		const { error } = await runNode({
+			nodeType: new Anyformat(),
+			parameters: { resource: 'extraction', operation: 'extractFromText', workflow: workflowParam(), text: '  ' },
+			credentials: credentials(),
+		});
+		expect(error?.message).toBe('Text: is empty [item 0]');
+		expect(fake.log).toHaveLength(0);
+	});
+});
+
+describe('Extraction → Run Uploaded File, Get Result, Delete', () => {
+	async function uploadDirectly(text: string, name: string) {
+		const form = new FormData();
+		form.append('file', new Blob([text], { type: 'text/plain' }), name);
+		const response = await fetch(`${fake.urls.anyformat}/v2/workflows/${workflowId}/upload/`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${API_KEY}` },
+			body: form,
+		});
+		return (await response.json()) as { file_id: string; file_collection_id: string };
+	}
+
+	it('runs an uploaded file and outputs its fields', async () => {
+		const upload = await uploadDirectly(invoiceText(5), 'staged.txt');
+		fake.clearLog();
+		const { items, error } = await runNode({
+			nodeType: new Anyformat(),
+			parameters: { resource: 'extraction', operation: 'runUploadedFile', workflow: workflowParam(), fileId: upload.file_id },
+			credentials: credentials(),
+		});
+		expect(error).toBeUndefined();
+		expect(items[0].json.invoice_number).toBe('INV-1005');
+		expect(submissions()).toHaveLength(1);
+		expect(submissions()[0].route).toBe('POST /v2/workflows/{workflow_id}/files/{file_id}/run/');
+	});
+
+	it('Get Result: waits through 412 to 200, reports not-ready without waiting, and 422 with the reason', async () => {
+		const submit = async (text: string) =>
+			(await runNode({
+				nodeType: new Anyformat(),
+				parameters: { resource: 'extraction', operation: 'extractFromText', workflow: workflowParam(), text, waitForCompletion: false },
+				credentials: credentials(),
+			})).items[0].json.id as string;
+		const good = await submit(invoiceText(8));
+		const bad = await submit(invoiceText(9, { fail: true }));
+		const getResult = (collectionId: string, extra: Record<string, unknown> = {}) =>
+			runNode({
+				nodeType: new Anyformat(),
+				parameters: { resource: 'extraction', operation: 'getResult', workflow: workflowParam(), collectionId, ...extra },
+				credentials: credentials(),
+			});
+
+		const notReady = await getResult(good, { waitForCompletion: false });
+		expect(notReady.items[0].json).toEqual({ ready: false, status: 'processing', collectionId: good, workflowId });
+
+		const ready = await getResult(good);
+		expect(ready.items[0].json).toMatchObject({ invoice_number: 'INV-1008', _meta: { collectionId: good } });
+
+		const failed = await getResult(bad);
+		expect(failed.error?.message).toMatch(new RegExp(`anyformat could not extract the document \\(collection ${bad}\\): .+`));
+	});
+
+	it('Delete removes the collection; an unknown one is a clear 404', async () => {
+		const upload = await uploadDirectly(invoiceText(6), 'gone.txt');
+		const remove = (collectionId: string) =>
+			runNode({
+				nodeType: new Anyformat(),
+				parameters: { resource: 'extraction', operation: 'delete', collectionId },
+				credentials: credentials(),
+			});
+		const { items } = await remove(upload.file_collection_id);
+		expect(items[0].json).toEqual({ deleted: true, collectionId: upload.file_collection_id });
+		expect(fake.anyformat.collections.find((c) => c.id === upload.file_collection_id)).toBeUndefined();
+		const again = await remove(upload.file_collection_id);
+		expect(again.error?.message).toBe(`anyformat has no collection ${upload.file_collection_id}`);
+	});
+});
