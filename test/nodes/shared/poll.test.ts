@@ -5,15 +5,15 @@ const fast: PollSchedule = { firstDelayMs: 20, minIntervalMs: 10, growth: 0.15, 
 
 describe('nextPollDelay', () => {
 	it('grows with the time waited, between the floor and the cap', () => {
-		expect(nextPollDelay(1000)).toBe(500);
-		expect(nextPollDelay(10_000)).toBe(1500);
-		expect(nextPollDelay(60_000)).toBe(9000);
+		expect(nextPollDelay(1000)).toBe(400);
+		expect(nextPollDelay(10_000)).toBe(1200);
+		expect(nextPollDelay(60_000)).toBe(7200);
 		expect(nextPollDelay(600_000)).toBe(15_000);
 	});
 
-	it('keeps detection delay within max(0.5 s, 15 % of the wait)', () => {
+	it('leaves room within max(0.5 s, 15 % of the wait) for the results request', () => {
 		for (const elapsed of [100, 1000, 3000, 20_000, 90_000]) {
-			expect(nextPollDelay(elapsed)).toBeLessThanOrEqual(Math.max(500, 0.15 * elapsed));
+			expect(nextPollDelay(elapsed)).toBeLessThanOrEqual(0.8 * Math.max(500, 0.15 * elapsed));
 		}
 	});
 });

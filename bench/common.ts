@@ -1,0 +1,26 @@
+// Shared by the benchmark scripts: where things are, and the engine set-up.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Repository root (the scripts run from .tools/bench/). */
+export const repoRoot = resolve(__dirname, '..', '..');
+
+/** n8n-core keeps instance settings under N8N_USER_FOLDER; use a throw-away one. */
+export function isolateN8nUserFolder(): void {
+	process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-docx-bench-'));
+	process.env.N8N_ENCRYPTION_KEY ??= 'bench-not-secret';
+}
+
+/** Loads a node class from the built package (dist/), as n8n would. */
+export function builtNode<T>(relativePath: string, exportName: string): new () => T {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const module = require(join(repoRoot, 'dist', relativePath)) as Record<string, new () => T>;
+	return module[exportName];
+}
+
+export function percentile(values: number[], p: number): number {
+	if (values.length === 0) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}

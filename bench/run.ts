@@ -1,0 +1,145 @@
+// npm run bench — measurements, not tests: the built nodes (dist/) run in n8n-core's engine against
+// the fake API, the variants side by side in one run. Prints a table and writes .bench/results.json.
+import './env';
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { INodeExecutionData, INodeType } from 'n8n-workflow';
+
+import { startFakeApi, type FakeApi } from '../test/fake-api';
+import { invoiceText, invoiceWorkflow } from '../test/fixtures/invoices';
+import { fileItem, runNode } from '../test/helpers/n8n-harness';
+import { builtNode, percentile, repoRoot } from './common';
+
+const N = Number(process.env.BENCH_DOCS ?? 100);
+const LATENCY_MS = 1000;
+const RATE_PER_S = 10;
+const BOUND_MS = (N / RATE_PER_S) * 1000 + LATENCY_MS;
+
+interface RunFigures {
+	wallMs: number;
+	requests: number;
+	detectionDelaysMs: number[];
+}
+
+function documents(): INodeExecutionData[] {
+	return Array.from({ length: N }, (_, i) => fileItem(invoiceText(i), `invoice-${i}.txt`, 'text/plain', { n: i }));
+}
+
+async function timed(run: () => Promise<{ items: INodeExecutionData[]; error?: unknown }>, expected: number) {
+	const started = Date.now();
+	const result = await run();
+	const wallMs = Date.now() - started;
+	if (result.error || result.items.length < expected) {
+		throw new Error(`bench run failed: ${String((result.error as Error)?.message ?? `${result.items.length} items`)}`);
+	}
+	return wallMs;
+}
+
+async function anyformatRun(fake: FakeApi, maxInFlight?: number): Promise<RunFigures> {
+	fake.reset();
+	const workflowId = fake.anyformat.createWorkflow(invoiceWorkflow).id;
+	const Anyformat = builtNode<INodeType>('nodes/Anyformat/Anyformat.node.js', 'Anyformat');
+	const wallMs = await timed(
+		() =>
+			runNode({
+				nodeType: new Anyformat(),
+				parameters: {
+					resource: 'extraction',
+					operation: 'extractFromFile',
+					workflow: { __rl: true, mode: 'id', value: workflowId },
+					...(maxInFlight ? { batchOptions: { maxInFlight } } : {}),
+				},
+				credentials: { anyformatApi: { apiKey: 'af_test_key', baseUrl: fake.urls.anyformat } },
+				items: documents(),
+			}),
+		N,
+	);
+	const collections = fake.anyformat.collections;
+	return {
+		wallMs,
+		requests: fake.log.filter((e) => e.vendor === 'anyformat-v2').length,
+		detectionDelaysMs: collections.map((c) => (c.firstResultFetchAt ?? NaN) - (c.readyAt ?? NaN)),
+	};
+}
+
+function memoryBench(): { rssGrowthPerUploadRatio: number; detail: string } {
+	const child = spawnSync(process.execPath, ['--expose-gc', join(__dirname, 'upload-memory.js')], {
+		cwd: repoRoot,
+		encoding: 'utf8',
+		timeout: 300_000,
+	});
+	const line = child.stdout.trim().split('\n').pop() ?? '';
+	if (child.status !== 0 || !line.startsWith('{')) {
+		throw new Error(`memory bench failed (${child.status}): ${child.stderr.slice(-2000)}`);
+	}
+	return JSON.parse(line) as { rssGrowthPerUploadRatio: number; detail: string };
+}
+
+function row(label: string, value: string, target: string) {
+	return `${label.padEnd(44)}${value.padStart(14)}   ${target}`;
+}
+
+async function main() {
+	console.log(`Benchmark: ${N} documents, processing latency L = ${LATENCY_MS} ms, submission limit R = ${RATE_PER_S}/s → bound T* = N/R + L = ${BOUND_MS} ms\n`);
+	const fake = await startFakeApi({
+		anyformat: {
+			latencyMs: LATENCY_MS,
+			rateLimits: {
+				submission: { limit: RATE_PER_S, windowMs: 1000 },
+				// The real general tier is 10× the submission tier (600/min vs 60/min).
+				general: { limit: RATE_PER_S * 10, windowMs: 1000 },
+			},
+		},
+	});
+	try {
+		const pipelined = await anyformatRun(fake);
+		console.log(`anyformat, default settings: ${pipelined.wallMs} ms`);
+		const sequential = await anyformatRun(fake, 1);
+		console.log(`anyformat, Max Documents in Flight = 1: ${sequential.wallMs} ms`);
+		const memory = memoryBench();
+
+		const results = {
+			setup: { documents: N, latencyMs: LATENCY_MS, submissionsPerSecond: RATE_PER_S },
+			p1: {
+				wallMs: pipelined.wallMs,
+				boundMs: BOUND_MS,
+				sequentialWallMs: sequential.wallMs,
+				ratioToBound: +(pipelined.wallMs / BOUND_MS).toFixed(3),
+				speedupOverSequential: +(sequential.wallMs / pipelined.wallMs).toFixed(2),
+				// No run, however clever, beats N·L one at a time or T* pipelined: this is the best ratio possible.
+				speedupCeiling: +((N * LATENCY_MS) / BOUND_MS).toFixed(2),
+			},
+			p2: { requestsPerDoc: +(pipelined.requests / N).toFixed(3), sequentialRequestsPerDoc: +(sequential.requests / N).toFixed(3) },
+			p3: {
+				detectionDelayMs: Math.max(...pipelined.detectionDelaysMs),
+				detectionDelayP50Ms: percentile(pipelined.detectionDelaysMs, 50),
+				targetMs: Math.max(500, 0.15 * LATENCY_MS),
+			},
+			p4: memory,
+		};
+
+		mkdirSync(join(repoRoot, '.bench'), { recursive: true });
+		writeFileSync(join(repoRoot, '.bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+		console.log(`\n${row('metric', 'anyformat', 'target')}`);
+		console.log(row('P1 wall time (ms)', String(results.p1.wallMs), ''));
+		console.log(row('P1 bound T* (ms)', String(results.p1.boundMs), ''));
+		console.log(row('P1 ratio to bound', results.p1.ratioToBound.toFixed(3), '≤ 1.15'));
+		console.log(row('P1 sequential wall time (ms)', String(results.p1.sequentialWallMs), ''));
+		console.log(row('P1 speed-up over sequential', `${results.p1.speedupOverSequential}×`, `≥ 15× (ceiling N·L/T* = ${results.p1.speedupCeiling}×)`));
+		console.log(row('P2 API requests per document', results.p2.requestsPerDoc.toFixed(2), '≤ 3'));
+		console.log(row('P3 detection delay, max (ms)', String(results.p3.detectionDelayMs), `≤ ${results.p3.targetMs}`));
+		console.log(row('P3 detection delay, median (ms)', String(results.p3.detectionDelayP50Ms), ''));
+		console.log(row('P4 RSS growth per in-flight upload (× file)', results.p4.rssGrowthPerUploadRatio.toFixed(3), '≤ 1.2'));
+		console.log(`\n${results.p4.detail}\nWritten to .bench/results.json`);
+	} finally {
+		await fake.close();
+	}
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exitCode = 1;
+});
