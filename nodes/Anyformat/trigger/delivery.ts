@@ -1,0 +1,212 @@
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { messageOf } from '../../shared/errors';
+import type { JobOutcome } from '../../shared/poll';
+import {
+	hasStandardWebhookHeaders,
+	rememberDelivery,
+	safeEqual,
+	verifyStandardWebhook,
+	type SignatureCheck,
+} from '../../shared/signature';
+import { fetchCollectionResults, shapeCollection, type CollectionJob } from '../helpers/jobs';
+import { readTriggerSettings, type TriggerSettings } from './properties';
+import { subscriptionOf, TOKEN_PARAMETER } from './state';
+
+/** Standard-Webhooks replay window: a signed timestamp further than this from now is refused. */
+const REPLAY_WINDOW_SECONDS = 300;
+/**
+ * The whole results download (retries included) must fit in this, because n8n answers the delivery
+ * only when the trigger returns; a slow answer makes anyformat send the event again.
+ */
+export const RESULTS_BUDGET_MS = 5000;
+
+type SignatureFailure = Extract<SignatureCheck, { ok: false }>['reason'];
+
+const SIGNATURE_PROBLEMS: Record<SignatureFailure, string> = {
+	'missing-headers': 'Incomplete signature headers (webhook-id, webhook-timestamp and webhook-signature are all needed)',
+	malformed: 'Malformed webhook-timestamp header',
+	stale: `Signature timestamp is more than ${REPLAY_WINDOW_SECONDS / 60} minutes away from now (delayed or replayed delivery)`,
+	mismatch: 'Invalid signature',
+	'no-secret': 'No signing secret is stored for this subscription; deactivate and activate the workflow again',
+};
+
+interface RawBodyRequest {
+	rawBody?: Buffer | string;
+	readRawBody?: () => Promise<void>;
+}
+
+/** One anyformat event as delivered. */
+interface Delivery {
+	event: string;
+	timestamp: string | null;
+	data: IDataObject;
+	/** The `webhook-id` header, else event + extraction + timestamp: the same for every retry. */
+	deliveryId: string;
+	collectionId?: string;
+	workflowId?: string;
+}
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function firstString(value: unknown): string | undefined {
+	const first = Array.isArray(value) ? value[0] : value;
+	return typeof first === 'string' ? first : undefined;
+}
+
+/** The exact bytes received, which is what the signature covers (never a re-serialised body). */
+async function rawBodyOf(ctx: IWebhookFunctions): Promise<Buffer | undefined> {
+	const req = ctx.getRequestObject() as unknown as RawBodyRequest;
+	if (req.rawBody === undefined && req.readRawBody) await req.readRawBody();
+	if (Buffer.isBuffer(req.rawBody)) return req.rawBody;
+	return typeof req.rawBody === 'string' ? Buffer.from(req.rawBody, 'utf8') : undefined;
+}
+
+/**
+ * Who sent this? The token in our URL is checked always; a Standard-Webhooks signature is checked
+ * whenever its headers are present. Returns what failed, or undefined when the delivery is genuine.
+ */
+async function authenticationProblem(ctx: IWebhookFunctions, store: IDataObject): Promise<string | undefined> {
+	const { token, secret } = subscriptionOf(store);
+	if (!token) return 'This trigger has no active anyformat subscription';
+	const given = firstString((ctx.getQueryData() as IDataObject)[TOKEN_PARAMETER]);
+	if (!given) return 'Missing token';
+	if (!safeEqual(given, token)) return 'Invalid token';
+
+	const headers = ctx.getHeaderData() as IDataObject;
+	if (!hasStandardWebhookHeaders(headers)) return undefined;
+	const rawBody = await rawBodyOf(ctx);
+	if (!rawBody) return 'The request body could not be read to check its signature';
+	const check = verifyStandardWebhook({ secret, headers, rawBody, toleranceSeconds: REPLAY_WINDOW_SECONDS });
+	return check.ok ? undefined : SIGNATURE_PROBLEMS[check.reason];
+}
+
+async function payloadOf(ctx: IWebhookFunctions): Promise<IDataObject | undefined> {
+	const body = ctx.getBodyData() as unknown;
+	if (isObject(body) && typeof body.event === 'string') return body;
+	// n8n parses JSON bodies only for JSON content types; read the bytes for anything else.
+	const raw = await rawBodyOf(ctx);
+	if (!raw?.length) return undefined;
+	try {
+		const parsed = JSON.parse(raw.toString('utf8')) as unknown;
+		return isObject(parsed) ? parsed : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function parseDelivery(payload: IDataObject, headers: IDataObject): Delivery | undefined {
+	if (typeof payload.event !== 'string' || !isObject(payload.data)) return undefined;
+	const data = payload.data;
+	const timestamp = typeof payload.timestamp === 'string' ? payload.timestamp : null;
+	const collectionId = typeof data.extraction_id === 'string' && data.extraction_id ? data.extraction_id : undefined;
+	const workflowId = typeof data.workflow_id === 'string' && data.workflow_id ? data.workflow_id : undefined;
+	const deliveryId =
+		firstString(headers['webhook-id']) ?? `${payload.event}:${collectionId ?? ''}:${timestamp ?? ''}`;
+	return { event: payload.event, timestamp, data, deliveryId, collectionId, workflowId };
+}
+
+function refuse(ctx: IWebhookFunctions, status: 400 | 401, message: string): IWebhookResponseData {
+	ctx.getResponseObject()
+		.status(status)
+		.json({ error: status === 401 ? 'Unauthorized' : 'Bad Request', message });
+	return { noWebhookResponse: true };
+}
+
+/** Accepted but starts nothing: a small JSON answer so the sender does not retry. */
+function acknowledge(note: IDataObject): IWebhookResponseData {
+	return { webhookResponse: { received: true, ...note } };
+}
+
+type ResultsFetch = { ok: true; outcome: JobOutcome<IDataObject> | undefined } | { ok: false; message: string };
+
+/** One bounded look at the results (the shared request layer retries within the budget). */
+async function fetchResults(ctx: IWebhookFunctions, job: CollectionJob): Promise<ResultsFetch> {
+	const signal = AbortSignal.timeout(RESULTS_BUDGET_MS);
+	return await fetchCollectionResults(ctx, job, signal).then(
+		(outcome): ResultsFetch => ({ ok: true, outcome }),
+		(error: unknown): ResultsFetch => ({
+			ok: false,
+			message: signal.aborted
+				? `anyformat did not return the results within ${RESULTS_BUDGET_MS / 1000} s`
+				: messageOf(error),
+		}),
+	);
+}
+
+/** anyformat's own words for a failed run: the `detail` of its 422 answer. */
+function failureReason(error: Error): { reason: string; errorCode: string | null } {
+	const response = (error as { errorResponse?: unknown }).errorResponse;
+	const detail = isObject(response) && typeof response.detail === 'string' ? response.detail : undefined;
+	const code = (error as { apiCode?: unknown }).apiCode;
+	return { reason: detail ?? error.message, errorCode: typeof code === 'string' ? code : null };
+}
+
+/** The output items for one delivery. */
+async function itemsFor(ctx: IWebhookFunctions, delivery: Delivery, settings: TriggerSettings): Promise<IDataObject[]> {
+	const { event, timestamp, data, deliveryId, collectionId, workflowId } = delivery;
+	const meta: IDataObject = { event, deliveryId, timestamp, collectionId: collectionId ?? null, workflowId: workflowId ?? null };
+	const eventItem = (extra: IDataObject = {}, resultsError?: string): IDataObject => ({
+		event,
+		timestamp,
+		data,
+		...extra,
+		_meta: resultsError === undefined ? meta : { ...meta, resultsError },
+	});
+
+	if (!settings.includeData) return [eventItem()];
+	if (!collectionId || !workflowId) return [eventItem({}, 'The event carries no extraction ID or workflow ID')];
+
+	const job: CollectionJob = { workflowId, collectionId, itemIndex: 0 };
+	const fetched = await fetchResults(ctx, job);
+
+	if (event === 'extraction.failed') {
+		if (!fetched.ok) return [eventItem({ reason: null, errorCode: null }, fetched.message)];
+		const failure = fetched.outcome && !fetched.outcome.done ? failureReason(fetched.outcome.error) : undefined;
+		return [eventItem({ reason: failure?.reason ?? null, errorCode: failure?.errorCode ?? null })];
+	}
+
+	if (!fetched.ok) return [eventItem({}, fetched.message)];
+	const { outcome } = fetched;
+	if (!outcome) return [eventItem({}, 'anyformat reports the results as not ready yet (412)')];
+	if (!outcome.done) return [eventItem({}, outcome.error.message)];
+	let shaped: IDataObject[];
+	try {
+		shaped = shapeCollection(outcome.value, job, settings.shape!);
+	} catch (error) {
+		// E.g. "Split Into Items" names a field this document lacks: keep the event, say why.
+		return [eventItem({}, messageOf(error))];
+	}
+	return shaped.map((item) => ({ ...item, _meta: { ...meta, ...(isObject(item._meta) ? item._meta : {}) } }));
+}
+
+/**
+ * webhook(): authenticates a delivery (401, no execution, when it fails), acknowledges events this
+ * trigger does not want and repeated deliveries without starting anything, and otherwise emits the
+ * event — with its extracted data when Include Extracted Data is on.
+ */
+export async function receiveDelivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const store = ctx.getWorkflowStaticData('node');
+	const problem = await authenticationProblem(ctx, store);
+	if (problem) return refuse(ctx, 401, problem);
+
+	const payload = await payloadOf(ctx);
+	const delivery = payload && parseDelivery(payload, ctx.getHeaderData() as IDataObject);
+	if (!delivery) return refuse(ctx, 400, 'Not an anyformat event: expected JSON with "event" and "data"');
+
+	const settings = readTriggerSettings(ctx);
+	if (!(settings.events as string[]).includes(delivery.event)) {
+		return acknowledge({ ignored: `event "${delivery.event}" is not selected in this trigger` });
+	}
+	if (settings.workflowId !== undefined && delivery.workflowId !== settings.workflowId) {
+		return acknowledge({ ignored: 'the event belongs to another anyformat workflow' });
+	}
+	if (!rememberDelivery(store, delivery.deliveryId)) {
+		return acknowledge({ duplicate: true });
+	}
+
+	const items = await itemsFor(ctx, delivery, settings);
+	return { workflowData: [ctx.helpers.returnJsonArray(items)] };
+}

@@ -1,0 +1,138 @@
+import type {
+	IExecuteFunctions,
+	IGetNodeParameterOptions,
+	IHookFunctions,
+	INodeProperties,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { outputProperty, readShapeOptions, resultOptionsProperty } from '../../shared/descriptions';
+import type { ShapeOptions } from '../../shared/items';
+import { workflowIdOf, workflowLocator } from '../actions/common.descriptions';
+
+/** The events anyformat sends (docs: "Webhooks — overview"). */
+export const ANYFORMAT_EVENTS = ['extraction.completed', 'extraction.failed'] as const;
+export type AnyformatEvent = (typeof ANYFORMAT_EVENTS)[number];
+
+export const anyformatTriggerProperties: INodeProperties[] = [
+	{
+		displayName: 'Workflows',
+		name: 'workflowScope',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'All Workflows',
+				value: 'all',
+				description: 'Start on events of every anyformat workflow of this account',
+			},
+			{
+				name: 'One Workflow',
+				value: 'one',
+				description: 'Start only on events of the workflow chosen below',
+			},
+		],
+		default: 'all',
+		description: 'Which anyformat workflows (extraction templates) start this trigger',
+	},
+	{
+		...workflowLocator,
+		description: 'Only events of this anyformat workflow start the trigger; others are acknowledged and ignored',
+		displayOptions: { show: { workflowScope: ['one'] } },
+	},
+	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		required: true,
+		options: [
+			{
+				name: 'Extraction Completed',
+				value: 'extraction.completed',
+				description: 'A document was processed and its results are available',
+			},
+			{
+				name: 'Extraction Failed',
+				value: 'extraction.failed',
+				description: 'Processing a document ended in an error or was cancelled',
+			},
+		],
+		default: [...ANYFORMAT_EVENTS],
+	},
+	{
+		displayName: 'Include Extracted Data',
+		name: 'includeData',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to fetch the results of each completed extraction and output them like the Anyformat node does (a failed one outputs the reason anyformat gives). Off: output the event as anyformat sent it, which holds only IDs.',
+	},
+	{ ...outputProperty, displayOptions: { show: { includeData: [true] } } },
+	{ ...resultOptionsProperty, displayOptions: { show: { includeData: [true] }, hide: { output: ['raw'] } } },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Allow HTTP Webhook URL (Testing Only)',
+				name: 'allowHttp',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to register a webhook URL that starts with http:// instead of https://. anyformat itself only accepts HTTPS URLs; turn this on only against a local sandbox or test server that accepts HTTP.',
+			},
+		],
+	},
+];
+
+type TriggerContext = IHookFunctions | IWebhookFunctions;
+
+/**
+ * Trigger contexts read parameters without an item index. The shared readers take one; this view
+ * lets them run unchanged (item 0 is the only "item" a trigger has).
+ */
+function asItemParameters(ctx: TriggerContext): IExecuteFunctions {
+	const view = {
+		getNode: () => ctx.getNode(),
+		getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions) =>
+			ctx.getNodeParameter(name, fallback, options),
+	};
+	return view as unknown as IExecuteFunctions;
+}
+
+export interface TriggerSettings {
+	events: AnyformatEvent[];
+	/** undefined = all workflows. */
+	workflowId?: string;
+	includeData: boolean;
+	shape?: ShapeOptions;
+	allowHttp: boolean;
+}
+
+/** Reads and checks the trigger's parameters (at activation and for each delivery). */
+export function readTriggerSettings(ctx: TriggerContext): TriggerSettings {
+	const chosen = ctx.getNodeParameter('events', [...ANYFORMAT_EVENTS]) as unknown;
+	const events = (Array.isArray(chosen) ? chosen : []).filter((e): e is AnyformatEvent =>
+		(ANYFORMAT_EVENTS as readonly string[]).includes(e as string),
+	);
+	if (events.length === 0) {
+		throw new NodeOperationError(ctx.getNode(), 'Events: no event is selected', {
+			description: 'Choose Extraction Completed, Extraction Failed, or both.',
+		});
+	}
+	const scope = ctx.getNodeParameter('workflowScope', 'all') as string;
+	const workflowId = scope === 'one' ? workflowIdOf(asItemParameters(ctx), 0) : undefined;
+	const includeData = ctx.getNodeParameter('includeData', true) as boolean;
+	const options = ctx.getNodeParameter('options', {}) as { allowHttp?: boolean };
+	return {
+		events,
+		workflowId,
+		includeData,
+		shape: includeData ? readShapeOptions(asItemParameters(ctx), 0) : undefined,
+		allowHttp: options.allowHttp === true,
+	};
+}
