@@ -203,7 +203,13 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		},
 	});
 
-	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	let execution: ReturnType<WorkflowExecute['processRunExecutionData']>;
+	try {
+		execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	} catch (error) {
+		// n8n refuses to start a workflow whose nodes have issues (e.g. a required parameter left empty).
+		return { items: [], error: error as ExecutionError, status: 'error', run: undefined as unknown as IRun };
+	}
 	options.onStarted?.(() => execution.cancel());
 	await execution.catch(() => undefined);
 	const run = await finished;

@@ -106,3 +106,29 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
 	}
 	return Math.floor(limit);
 }
+
+/** The events anyformat sends (docs: "Webhooks — overview"). */
+export const ANYFORMAT_EVENTS = ['extraction.completed', 'extraction.failed'] as const;
+export type AnyformatEvent = (typeof ANYFORMAT_EVENTS)[number];
+
+/** The events to subscribe to: used by Webhook → Create and by the Anyformat Trigger. */
+export const eventsProperty: INodeProperties = {
+	displayName: 'Events',
+	name: 'events',
+	type: 'multiOptions',
+	required: true,
+	options: [
+		{
+			name: 'Extraction Completed',
+			value: 'extraction.completed',
+			description: 'A document was processed and its results are available',
+		},
+		{
+			name: 'Extraction Failed',
+			value: 'extraction.failed',
+			description: 'Processing a document ended in an error or was cancelled',
+		},
+	],
+	default: [...ANYFORMAT_EVENTS],
+	description: 'The events to receive',
+};

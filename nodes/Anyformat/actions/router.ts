@@ -3,10 +3,16 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { routeItems, type Operation } from '../../shared/router';
 import * as extraction from './extraction/Extraction.resource';
+import * as file from './file/File.resource';
+import * as job from './job/Job.resource';
+import * as webhook from './webhook/Webhook.resource';
 import * as workflow from './workflow/Workflow.resource';
 
 const resources: Record<string, Record<string, Operation>> = {
 	extraction: extraction.operations,
+	file: file.operations,
+	job: job.operations,
+	webhook: webhook.operations,
 	workflow: workflow.operations,
 };
 

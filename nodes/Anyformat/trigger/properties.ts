@@ -9,11 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { outputProperty, readShapeOptions, resultOptionsProperty } from '../../shared/descriptions';
 import type { ShapeOptions } from '../../shared/items';
-import { workflowIdOf, workflowLocator } from '../actions/common.descriptions';
-
-/** The events anyformat sends (docs: "Webhooks — overview"). */
-export const ANYFORMAT_EVENTS = ['extraction.completed', 'extraction.failed'] as const;
-export type AnyformatEvent = (typeof ANYFORMAT_EVENTS)[number];
+import { ANYFORMAT_EVENTS, eventsProperty, workflowIdOf, workflowLocator, type AnyformatEvent } from '../actions/common.descriptions';
 
 export const anyformatTriggerProperties: INodeProperties[] = [
 	{
@@ -41,25 +37,7 @@ export const anyformatTriggerProperties: INodeProperties[] = [
 		description: 'Only events of this anyformat workflow start the trigger; others are acknowledged and ignored',
 		displayOptions: { show: { workflowScope: ['one'] } },
 	},
-	{
-		displayName: 'Events',
-		name: 'events',
-		type: 'multiOptions',
-		required: true,
-		options: [
-			{
-				name: 'Extraction Completed',
-				value: 'extraction.completed',
-				description: 'A document was processed and its results are available',
-			},
-			{
-				name: 'Extraction Failed',
-				value: 'extraction.failed',
-				description: 'Processing a document ended in an error or was cancelled',
-			},
-		],
-		default: [...ANYFORMAT_EVENTS],
-	},
+	eventsProperty,
 	{
 		displayName: 'Include Extracted Data',
 		name: 'includeData',

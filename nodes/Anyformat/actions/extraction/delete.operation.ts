@@ -1,8 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { ApiRequestError } from '../../../shared/errors';
-import { anyformatRequest } from '../../transport';
+import { deleteAnyformatResource } from '../../helpers/delete';
 import { collectionIdProperty, requiredId } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -16,20 +15,13 @@ export const description = updateDisplayOptions({ show: { resource: ['extraction
 
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const collectionId = requiredId(this, itemIndex, 'collectionId', 'Collection ID', 'Map the collection ID of the document to delete.');
-	const response = await anyformatRequest(this, {
-		method: 'DELETE',
+	await deleteAnyformatResource(this, {
 		path: `/v2/files/${encodeURIComponent(collectionId)}/`,
-		acceptStatus: [404],
 		itemIndex,
-	});
-	// A 404 on a repeated attempt means the first attempt did delete it.
-	if (response.statusCode === 404 && response.attempts === 1) {
-		throw new ApiRequestError(this.getNode(), {
+		notFound: {
 			message: `anyformat has no collection ${collectionId}`,
 			description: 'Check the Collection ID; the document may already have been deleted.',
-			status: 404,
-			itemIndex,
-		});
-	}
+		},
+	});
 	return { deleted: true, collectionId };
 }

@@ -11,9 +11,9 @@ import {
 	waitForCompletionProperties,
 } from '../../../shared/descriptions';
 import { invalidInput } from '../../../shared/errors';
-import { buildMultipart } from '../../../shared/multipart';
 import { runAnyformatExtraction } from '../../helpers/jobs';
-import { ANYFORMAT_MAX_FILE_BYTES, anyformatBody, SUBMISSION_TIER } from '../../transport';
+import { postDocument } from '../../helpers/documentInput';
+import { ANYFORMAT_MAX_FILE_BYTES } from '../../transport';
 import { workflowIdOf, workflowLocator } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -74,18 +74,7 @@ export async function executeBatch(this: IExecuteFunctions, itemCount: number, s
 				wait,
 				timeoutMs,
 				shape: wait ? readShapeOptions(this, itemIndex) : undefined,
-				send: async () => {
-					const multipart = buildMultipart([{ field: 'text', text }]);
-					return await anyformatBody(this, {
-						method: 'POST',
-						path: `/v2/workflows/${encodeURIComponent(workflowId)}/run/`,
-						body: multipart.body,
-						headers: { 'content-type': multipart.contentType },
-						bucket: SUBMISSION_TIER,
-						idempotent: false,
-						itemIndex,
-					});
-				},
+				send: async () => await postDocument(this, { workflowId, endpoint: 'run', part: { field: 'text', text }, itemIndex }),
 			};
 		},
 		inFlightLimit(batchOptions.maxInFlight, 30),

@@ -1,12 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../../../shared/router';
+import * as create from './create.operation';
 import * as deleteOperation from './delete.operation';
+import * as exportResults from './exportResults.operation';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 
 export const operations: Record<string, Operation> = {
+	create,
 	delete: deleteOperation,
+	exportResults,
 	get,
 	getAll: getMany,
 };
@@ -20,10 +24,22 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['workflow'] } },
 		options: [
 			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create a workflow with the fields to extract',
+				action: 'Create a workflow',
+			},
+			{
 				name: 'Delete',
 				value: 'delete',
 				description: 'Delete a workflow with all its documents and results',
 				action: 'Delete a workflow',
+			},
+			{
+				name: 'Export Results',
+				value: 'exportResults',
+				description: 'Export the results of all documents of a workflow as items, CSV or JSON Lines',
+				action: 'Export the results of a workflow',
 			},
 			{
 				name: 'Get',
@@ -40,7 +56,9 @@ export const description: INodeProperties[] = [
 		],
 		default: 'getAll',
 	},
+	...create.description,
 	...get.description,
 	...getMany.description,
+	...exportResults.description,
 	...deleteOperation.description,
 ];

@@ -1,8 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { ApiRequestError } from '../../../shared/errors';
-import { anyformatRequest } from '../../transport';
+import { deleteAnyformatResource } from '../../helpers/delete';
 import { workflowIdOf, workflowLocator } from '../common.descriptions';
 
 export const description = updateDisplayOptions({ show: { resource: ['workflow'], operation: ['delete'] } }, [
@@ -14,20 +13,13 @@ export const description = updateDisplayOptions({ show: { resource: ['workflow']
 
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const workflowId = workflowIdOf(this, itemIndex);
-	const response = await anyformatRequest(this, {
-		method: 'DELETE',
+	await deleteAnyformatResource(this, {
 		path: `/v2/workflows/${encodeURIComponent(workflowId)}/`,
-		acceptStatus: [404],
 		itemIndex,
-	});
-	// A 404 on a repeated attempt means the first attempt did delete it.
-	if (response.statusCode === 404 && response.attempts === 1) {
-		throw new ApiRequestError(this.getNode(), {
+		notFound: {
 			message: `anyformat has no workflow ${workflowId}`,
 			description: 'Check the Workflow; it may already have been deleted.',
-			status: 404,
-			itemIndex,
-		});
-	}
+		},
+	});
 	return { deleted: true, workflowId };
 }

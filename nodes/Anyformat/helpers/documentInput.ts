@@ -1,0 +1,47 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { prepareInputFile, type InputFile } from '../../shared/binary';
+import { buildMultipart, type MultipartPart } from '../../shared/multipart';
+import { ANYFORMAT_MAX_FILE_BYTES, anyformatBody, SUBMISSION_TIER } from '../transport';
+
+/** The binary field a document is read from (hint worded per operation). */
+export function inputBinaryFieldProperty(hint: string): INodeProperties {
+	return {
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		placeholder: 'e.g. data',
+		hint,
+	};
+}
+
+/** Checks the item's document (field present, not empty, ≤ 20 MB) without loading it. */
+export async function readInputDocument(ctx: IExecuteFunctions, itemIndex: number): Promise<InputFile> {
+	const field = String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
+	return await prepareInputFile(ctx, itemIndex, field, { maxBytes: ANYFORMAT_MAX_FILE_BYTES, serviceName: 'anyformat' });
+}
+
+/**
+ * Sends one document (a `file` or `text` part) to a workflow's `run` or `upload` endpoint. Both
+ * count against the submission tier and are never repeated after a failure that may have landed.
+ */
+export async function postDocument(
+	ctx: IExecuteFunctions,
+	options: { workflowId: string; endpoint: 'run' | 'upload'; part: MultipartPart; itemIndex: number; signal?: AbortSignal },
+): Promise<IDataObject> {
+	const multipart = buildMultipart([options.part]);
+	return await anyformatBody(ctx, {
+		method: 'POST',
+		path: `/v2/workflows/${encodeURIComponent(options.workflowId)}/${options.endpoint}/`,
+		body: multipart.body,
+		headers: { 'content-type': multipart.contentType },
+		bucket: SUBMISSION_TIER,
+		idempotent: false,
+		// Up to 20 MB on the way up.
+		timeoutMs: 300_000,
+		itemIndex: options.itemIndex,
+		signal: options.signal,
+	});
+}
