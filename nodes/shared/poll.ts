@@ -76,13 +76,17 @@ export async function pollUntil<T>(
 	throw new PollTimeoutError(Date.now() - startedAt);
 }
 
-export type JobOutcome<R> = { done: true; value: R } | { done: false; error: Error };
+/**
+ * What a check found out about one job: finished, failed for good, or (`retryable`) the check of
+ * this job failed — it is checked again later and given up only after repeated failures.
+ */
+export type JobOutcome<R> = { done: true; value: R } | { done: false; error: Error; retryable?: boolean };
 
 /**
  * Checks a set of outstanding jobs. It must report on the `due` jobs it can and may also report on
  * `others` when one call tells it their state anyway (a list endpoint). Jobs it does not report on
- * stay pending. Errors for single jobs belong in the map; a thrown error means the whole check
- * failed and is retried on the next tick.
+ * stay pending. Failures of single jobs belong in the map, so one bad job never fails another; a
+ * thrown error means the whole check failed and is retried on the next tick.
  */
 export type JobChecker<J, R> = (due: J[], others: J[]) => Promise<Map<J, JobOutcome<R>>>;
 
@@ -228,10 +232,16 @@ export class BatchPoller<J, R> {
 				const checkedAt = Date.now();
 				for (const tracked of [...due, ...others]) {
 					const outcome = outcomes.get(tracked.job);
-					if (outcome) {
+					const checkFailed = outcome && !outcome.done && outcome.retryable;
+					if (outcome && !checkFailed) {
 						this.settle(tracked, outcome);
-					} else if (due.includes(tracked)) {
-						tracked.failedChecks = 0;
+						continue;
+					}
+					if (!due.includes(tracked) && !checkFailed) continue;
+					tracked.failedChecks = checkFailed ? tracked.failedChecks + 1 : 0;
+					if (checkFailed && tracked.failedChecks >= MAX_FAILED_CHECKS) {
+						this.settle(tracked, { done: false, error: (outcome as { error: Error }).error });
+					} else {
 						tracked.nextCheckAt = checkedAt + nextPollDelay(checkedAt - tracked.submittedAt, schedule);
 					}
 				}

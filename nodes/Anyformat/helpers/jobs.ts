@@ -120,12 +120,12 @@ export function collectionChecker(ctx: ApiContext, signal?: AbortSignal): JobChe
 			fetchCollectionResults(ctx, toFetch[i], signal),
 		);
 		fetched.forEach((result, i) => {
-			if (!result.ok) {
-				// A failed download is retried next tick by the poller (it counts repeated failures).
-				if (due.includes(toFetch[i])) throw result.error;
-				return;
+			if (result.ok) {
+				if (result.value) outcomes.set(toFetch[i], result.value);
+			} else {
+				// Only this job's download failed: the poller checks it again later, the others go on.
+				outcomes.set(toFetch[i], { done: false, error: result.error as Error, retryable: true });
 			}
-			if (result.value) outcomes.set(toFetch[i], result.value);
 		});
 		return outcomes;
 	};

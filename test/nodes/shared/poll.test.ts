@@ -98,6 +98,22 @@ describe('BatchPoller', () => {
 		poller.dispose();
 	});
 
+	it('a job whose own check keeps failing is given up alone; the others still finish', async () => {
+		const start = Date.now();
+		const poller = new BatchPoller<string, string>(async (due, others) => {
+			const outcomes = new Map<string, JobOutcome<string>>();
+			for (const job of [...due, ...others]) {
+				if (job === 'broken') outcomes.set(job, { done: false, error: new Error('unreadable answer'), retryable: true });
+				else if (Date.now() - start > 60) outcomes.set(job, { done: true, value: job });
+			}
+			return outcomes;
+		}, { schedule: fast });
+		const [broken, ok1, ok2] = await Promise.allSettled(['broken', 'ok1', 'ok2'].map((j) => poller.track(j, { timeoutMs: 5000, submittedAt: start })));
+		poller.dispose();
+		expect(broken).toEqual({ status: 'rejected', reason: new Error('unreadable answer') });
+		expect([ok1, ok2]).toEqual([{ status: 'fulfilled', value: 'ok1' }, { status: 'fulfilled', value: 'ok2' }]);
+	});
+
 	it('times out a job that never finishes, with the custom error', async () => {
 		const poller = new BatchPoller<string, number>(async () => new Map(), {
 			schedule: fast,
