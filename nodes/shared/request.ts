@@ -284,7 +284,10 @@ function parseBody(body: unknown, responseType: ApiRequest['responseType']): { b
 		if (Buffer.isBuffer(body)) return { body: body.toString('utf8'), malformed: false };
 		return { body: typeof body === 'string' ? body : JSON.stringify(body), malformed: false };
 	}
-	// JSON expected. axios leaves unparseable JSON as a string.
+	// JSON expected. axios leaves unparseable JSON as a string; a binary request's error body is bytes.
+	if (Buffer.isBuffer(body) || body instanceof ArrayBuffer) {
+		return parseBody(Buffer.from(body as Buffer).toString('utf8'), 'json');
+	}
 	if (typeof body === 'string') {
 		if (body.trim() === '') return { body: undefined, malformed: false };
 		try {

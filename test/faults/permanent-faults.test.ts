@@ -51,14 +51,16 @@ it('404, 422 and malformed JSON hit single items; the others finish, each error 
 		fileItem(invoiceText(4), 'garbled.txt', 'text/plain', { workflow: workflowId }),
 		fileItem(invoiceText(5), 'fine-5.txt', 'text/plain', { workflow: workflowId }),
 	];
-	const garbled = new Set<string>();
-	fake.on('job:ready', ({ id }: { id: string }) => {
-		const collection = fake.anyformat.collections.find((c) => c.id === id);
-		if (collection?.files[0]?.fileName === 'garbled.txt' && !garbled.has(id)) {
-			garbled.add(id);
-			fake.injectFault({ method: 'GET', path: new RegExp(`/files/${id}/results/`), kind: 'malformed', times: 1000 });
-		}
-	});
+	// Garble its results as soon as the collection exists (the fake emits 'change' on every request,
+	// long before the node can ask for results).
+	let garbled: string | undefined;
+	const garble = () => {
+		const collection = fake.anyformat.collections.find((c) => c.files[0]?.fileName === 'garbled.txt');
+		if (!collection || garbled) return;
+		garbled = collection.id;
+		fake.injectFault({ method: 'GET', path: new RegExp(`/files/${collection.id}/results/`), kind: 'malformed', times: 1000 });
+	};
+	fake.on('change', garble);
 
 	const { items: out, error } = await runNode({
 		nodeType: new Anyformat(),
@@ -71,6 +73,7 @@ it('404, 422 and malformed JSON hit single items; the others finish, each error 
 		items,
 		continueOnFail: true,
 	});
+	fake.off('change', garble);
 	expect(error).toBeUndefined();
 	expect(out.map((i) => (i.pairedItem as { item: number }).item)).toEqual([0, 1, 2, 3, 4]);
 	expect(out[0].json.invoice_number).toBe('INV-1001');

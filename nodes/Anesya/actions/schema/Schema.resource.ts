@@ -1,0 +1,37 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { Operation } from '../../../shared/router';
+import * as get from './get.operation';
+import * as getMany from './getMany.operation';
+
+export const operations: Record<string, Operation> = {
+	get,
+	getAll: getMany,
+};
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['schema'] } },
+		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get an extraction schema and its field definitions',
+				action: 'Get a schema',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'List your extraction schemas',
+				action: 'Get many schemas',
+			},
+		],
+		default: 'getAll',
+	},
+	...get.description,
+	...getMany.description,
+];

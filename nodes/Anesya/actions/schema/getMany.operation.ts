@@ -1,0 +1,16 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+// Return All + Limit are one idea for both services; they live with the anyformat node until the
+// shared core hosts them.
+import { readLimit, returnAllOrLimit } from '../../../Anyformat/actions/common.descriptions';
+import { anesyaList } from '../../transport';
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['schema'], operation: ['getAll'] } },
+	returnAllOrLimit as INodeProperties[],
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number) {
+	return await anesyaList(this, '/schema/', { limit: readLimit(this, itemIndex), itemIndex });
+}

@@ -1,0 +1,104 @@
+import type { IDataObject, IExecuteFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { readShapeOptions } from '../../shared/descriptions';
+import type { ShapeOptions } from '../../shared/items';
+import { rememberDelivery, safeEqual } from '../../shared/signature';
+import { shapeExtract } from './results';
+
+/** The events Anesya 0.8 can send, as its dashboard names them. */
+export const ANESYA_EVENTS = ['extract.completed', 'extract.failed', 'workflow.completed', 'workflow.failed'];
+
+/** Where a delivery may carry the trigger's secret: `?token=` on the pasted URL, or this header. */
+export const TOKEN_QUERY_PARAMETER = 'token';
+export const TOKEN_HEADER = 'x-webhook-token';
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function firstString(value: unknown): string | undefined {
+	const first = Array.isArray(value) ? value[0] : value;
+	return typeof first === 'string' ? first : undefined;
+}
+
+/** Answers the request here and starts no execution. */
+function refuse(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json({ message });
+	return { noWebhookResponse: true };
+}
+
+/**
+ * Reads Output + Result Options. The shared reader takes parameters the way an action node does
+ * (name, item index, fallback); a webhook has no items, so its getter is adapted.
+ */
+function shapeOptionsOf(ctx: IWebhookFunctions): ShapeOptions {
+	const reader = {
+		getNode: () => ctx.getNode(),
+		getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown) => ctx.getNodeParameter(name, fallback),
+	};
+	return readShapeOptions(reader as unknown as IExecuteFunctions, 0);
+}
+
+/**
+ * Identifies a delivery for de-duplication. Anesya sends no delivery ID (the payload's `id` is the
+ * dashboard webhook's), so a delivery is its event, the extract (or workflow session) it is about
+ * and its timestamp. Undefined when the payload names neither, so nothing is dropped by guesswork.
+ */
+export function deliveryKey(payload: IDataObject): string | undefined {
+	const data = isObject(payload.data) ? payload.data : {};
+	const subject = data.id ?? data.workflow_session_id;
+	if (subject === undefined || subject === null || subject === '') return undefined;
+	return `${String(payload.event)}|${String(subject)}|${String(payload.timestamp ?? '')}`;
+}
+
+/** The Extracts a delivery is about: `data`, or for workflow events each of `data.extracts`. */
+export function extractsOf(payload: IDataObject): IDataObject[] {
+	const data = payload.data as IDataObject;
+	if (String(payload.event).startsWith('workflow.') && Array.isArray(data.extracts)) {
+		const extracts = data.extracts.filter(isObject);
+		if (extracts.length > 0) return extracts;
+	}
+	return [data];
+}
+
+/**
+ * Handles one delivery from Anesya: checks the optional secret, drops unselected events and
+ * repeated deliveries with a 200 (so Anesya does not log them as failures), and emits the Extract(s)
+ * in the same shapes as the Anesya node.
+ */
+export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const secret = String(ctx.getNodeParameter('secret', '') ?? '');
+	if (secret) {
+		const query = ctx.getQueryData() as IDataObject;
+		const given = firstString(query[TOKEN_QUERY_PARAMETER]) ?? firstString(ctx.getHeaderData()[TOKEN_HEADER]);
+		if (given === undefined) {
+			return refuse(ctx, 401, `Unauthorized: add ?${TOKEN_QUERY_PARAMETER}=<secret> to the webhook URL configured in Anesya`);
+		}
+		if (!safeEqual(given, secret)) {
+			return refuse(ctx, 401, 'Unauthorized: the token does not match the secret set in the Anesya Trigger');
+		}
+	}
+
+	const payload = ctx.getBodyData();
+	if (typeof payload.event !== 'string' || !isObject(payload.data)) {
+		return refuse(ctx, 400, 'Not an Anesya webhook delivery: expected a JSON body with "event" and "data"');
+	}
+	const selected = ctx.getNodeParameter('events', ANESYA_EVENTS) as string[];
+	if (!selected.includes(payload.event)) {
+		return { webhookResponse: { received: true, ignored: `event "${payload.event}" is not selected in this trigger` } };
+	}
+	const key = deliveryKey(payload);
+	if (key !== undefined && !rememberDelivery(ctx.getWorkflowStaticData('node'), key)) {
+		return { webhookResponse: { received: true, ignored: 'duplicate delivery' } };
+	}
+
+	const shape = shapeOptionsOf(ctx);
+	if (shape.output === 'raw') return { workflowData: [ctx.helpers.returnJsonArray(payload)] };
+	const deliveryMeta: IDataObject = {
+		event: payload.event,
+		webhookId: (payload.id as string | undefined) ?? null,
+		timestamp: (payload.timestamp as string | undefined) ?? null,
+	};
+	const items = extractsOf(payload).flatMap((extract) => shapeExtract(extract, shape, deliveryMeta));
+	return { workflowData: [ctx.helpers.returnJsonArray(items)] };
+}

@@ -1,0 +1,235 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { buildMultipart, type MultipartPart } from '../../shared/multipart';
+import {
+	apiRequest,
+	networkProblem,
+	type ApiContext,
+	type ApiFailure,
+	type ApiRequest,
+	type ApiResponse,
+	type RetryPolicy,
+	type VendorApi,
+} from '../../shared/request';
+
+/** Uploads carry whole documents; give them longer than other requests. */
+const UPLOAD_TIMEOUT_MS = 300_000;
+
+/** Largest page DRF serves on Anesya's lists. */
+export const ANESYA_MAX_PAGE_SIZE = 100;
+
+const TOKEN_HELP =
+	'Anesya API tokens have a lifetime chosen when they are created (1, 3 or 6 months, or unlimited) and stop working when it ends or when the token is deleted. Create a new token in the Anesya dashboard under My Account → API and paste it into the Anesya credential.';
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * DRF validation errors as one readable line: `{"server": ["\"X\" is not a valid choice."],
+ * "extracts": [{}, {"document": ["…"]}]}` → `server: "X" is not a valid choice.; extracts[1].document: …`.
+ */
+export function renderDrfErrors(body: unknown, prefix = ''): string[] {
+	if (typeof body === 'string') return [prefix ? `${prefix}: ${body}` : body];
+	if (Array.isArray(body)) {
+		if (body.every((entry) => typeof entry === 'string' || typeof entry === 'number')) {
+			return body.length ? [`${prefix ? `${prefix}: ` : ''}${body.join(' ')}`] : [];
+		}
+		return body.flatMap((entry, i) => renderDrfErrors(entry, `${prefix}[${i}]`));
+	}
+	if (isObject(body)) {
+		return Object.entries(body).flatMap(([key, value]) => {
+			// DRF puts errors that belong to no field under non_field_errors / detail.
+			const unnamed = key === 'non_field_errors' || key === 'detail';
+			return renderDrfErrors(value, unnamed ? prefix : prefix ? `${prefix}.${key}` : key);
+		});
+	}
+	return [];
+}
+
+function detailOf(body: unknown): string | undefined {
+	return isObject(body) && typeof body.detail === 'string' ? body.detail : undefined;
+}
+
+/** simplejwt's 401 body: the detail, plus why the token was refused ("Token is expired"). */
+function tokenProblem(body: unknown): string | undefined {
+	const messages = isObject(body) && Array.isArray(body.messages) ? body.messages : [];
+	const reasons = messages.map((m) => (isObject(m) && typeof m.message === 'string' ? m.message : undefined));
+	return [detailOf(body), ...reasons].filter(Boolean).join(': ') || undefined;
+}
+
+const MAY_HAVE_LANDED =
+	'The upload may have reached Anesya before the failure. It was not sent again, so you are not charged twice; look for it in the Anesya dashboard (or with Extract → Get Many) before running this item again.';
+
+/**
+ * The error body as JSON. For a binary request (Download) the shared layer passes the raw bytes
+ * through unparsed, so the API's JSON error is decoded here.
+ */
+function errorBody(body: unknown): unknown {
+	if (!(body instanceof Uint8Array || body instanceof ArrayBuffer)) return body;
+	const text = Buffer.from(body instanceof ArrayBuffer ? new Uint8Array(body) : body).toString('utf8');
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text.trim() || undefined;
+	}
+}
+
+/** What each kind of failure means for an Anesya user: [message, how to fix it]. */
+function explainFailure(failure: ApiFailure): [string, string] {
+	const { status, networkCode, ambiguous, method, path } = failure;
+	const body = errorBody(failure.body);
+	const detail = detailOf(body);
+	const said = (text: string | undefined) => (text ? `: ${text}` : '');
+	if (failure.malformed) {
+		return [
+			`Anesya answered ${method} ${path} with a response that is not valid JSON`,
+			ambiguous ? MAY_HAVE_LANDED : 'Try again later; if it persists, Anesya may be having trouble.',
+		];
+	}
+	if (status === undefined) {
+		// The raw code goes in the description: n8n replaces messages that contain one.
+		const fix = ambiguous ? MAY_HAVE_LANDED : 'Check the Base URL in the Anesya credential and the network connection of this n8n instance.';
+		return [`Anesya ${networkProblem(networkCode)} (${method} ${path})`, `${fix} (network error ${networkCode})`];
+	}
+	if (status === 401) {
+		return [
+			`Anesya rejected the API token (401)${said(tokenProblem(body))}`,
+			`The token is invalid, has expired or was deleted. ${TOKEN_HELP}`,
+		];
+	}
+	if (status === 403) {
+		return [
+			`Anesya refused the request: insufficient credits (403)${said(detail)}`,
+			'Your Anesya account does not have enough credits for this document. The request was not retried. Add credits in the Anesya dashboard, then run the item again.',
+		];
+	}
+	if (status === 404) {
+		return [
+			`Anesya has no such resource: ${method} ${path}${detail ? ` (${detail})` : ''}`,
+			'Check the ID (extract, schema or workflow); it may have been deleted. Anesya IDs are UUIDs such as 300f339f-da71-4f9f-80f6-c25a63baae75.',
+		];
+	}
+	if (status === 400) {
+		return [
+			`Anesya refused the request${said(renderDrfErrors(body).join('; ').slice(0, 500))}`,
+			'Correct the parameters named in the message and run the node again.',
+		];
+	}
+	if (status === 429) {
+		return [
+			`Anesya rate limit reached and still exceeded after waiting${said(detail)}`,
+			'Too many requests for this token. Lower "Max Documents in Flight" or spread the work over time.',
+		];
+	}
+	if (status >= 300 && status < 400) {
+		return [
+			`Anesya redirected ${method} ${path} (${status})`,
+			'Check the Base URL in the Anesya credential (use https://api.anesya.app, no path).',
+		];
+	}
+	return [`Anesya failed with ${status}${said(detail)}`, ambiguous ? MAY_HAVE_LANDED : 'Anesya had a temporary problem. Try again later.'];
+}
+
+/**
+ * Anesya documents no retry policy. Extractions take tens of seconds, so a batch polls often: reads
+ * get a few retries with back-off, and DRF throttling (429 + Retry-After in seconds) is waited out.
+ */
+const ANESYA_RETRY: RetryPolicy = { maxRetries: 4, maxRateLimitRetries: 8, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 120_000 };
+
+export const anesyaApi: VendorApi = {
+	name: 'Anesya',
+	credentialType: 'anesyaApi',
+	defaultBaseUrl: 'https://api.anesya.app',
+	secretFields: ['apiToken'],
+	retry: ANESYA_RETRY,
+	timeoutMs: 60_000,
+	describeFailure: (failure) => {
+		const [message, description] = explainFailure(failure);
+		const body = errorBody(failure.body);
+		const code = isObject(body) ? body.code : undefined;
+		return { message, description, apiCode: typeof code === 'string' ? code : undefined };
+	},
+};
+
+/** Sends one request to Anesya with the node's credential (retries, pacing, messages: see apiRequest). */
+export async function anesyaRequest<T = IDataObject>(ctx: ApiContext, request: ApiRequest): Promise<ApiResponse<T>> {
+	return (await apiRequest.call(ctx, anesyaApi, request)) as ApiResponse<T>;
+}
+
+/**
+ * Uploads documents (multipart) to one of the two extraction routes. Sent once: a repeated upload
+ * is charged twice, so a failure that may have landed is reported instead (SubmissionLedger).
+ */
+export async function anesyaUpload<T>(
+	ctx: ApiContext,
+	path: string,
+	parts: MultipartPart[],
+	options: { qs?: IDataObject; itemIndex: number },
+): Promise<T> {
+	const multipart = buildMultipart(parts);
+	const response = await anesyaRequest<T>(ctx, {
+		method: 'POST',
+		path,
+		qs: options.qs,
+		body: multipart.body,
+		headers: { 'content-type': multipart.contentType },
+		bucket: 'submission',
+		idempotent: false,
+		timeoutMs: UPLOAD_TIMEOUT_MS,
+		itemIndex: options.itemIndex,
+	});
+	return response.body;
+}
+
+/** One page of a DRF list: `{count, next, previous, results}`. */
+export interface AnesyaPage {
+	count: number;
+	next: string | null;
+	results: IDataObject[];
+	/** How far the API's clock (Date header) is ahead of this machine's; 0 when unknown. */
+	clockOffsetMs: number;
+}
+
+export async function anesyaPage(
+	ctx: ApiContext,
+	path: string,
+	options: { page: number; size: number; qs?: IDataObject; itemIndex?: number; signal?: AbortSignal },
+): Promise<AnesyaPage> {
+	const requestedAt = Date.now();
+	const { body, headers } = await anesyaRequest(ctx, {
+		method: 'GET',
+		path,
+		qs: { ...options.qs, page: options.page, size: options.size },
+		itemIndex: options.itemIndex,
+		signal: options.signal,
+	});
+	const serverTime = Date.parse(headers.date ?? '');
+	return {
+		count: typeof body.count === 'number' ? body.count : 0,
+		next: typeof body.next === 'string' && body.next ? body.next : null,
+		results: Array.isArray(body.results) ? (body.results as IDataObject[]).filter(isObject) : [],
+		clockOffsetMs: Number.isNaN(serverTime) ? 0 : serverTime - requestedAt,
+	};
+}
+
+/**
+ * Reads a DRF page-number list (`page`/`size`) until `limit` items or the last page (no `next`, or
+ * `count` reached).
+ */
+export async function anesyaList(
+	ctx: ApiContext,
+	path: string,
+	options: { limit?: number; qs?: IDataObject; itemIndex?: number; signal?: AbortSignal; maxPages?: number } = {},
+): Promise<IDataObject[]> {
+	const limit = options.limit ?? Infinity;
+	const size = Math.min(ANESYA_MAX_PAGE_SIZE, Math.max(1, Number.isFinite(limit) ? limit : ANESYA_MAX_PAGE_SIZE));
+	const results: IDataObject[] = [];
+	const maxPages = options.maxPages ?? 10_000;
+	for (let page = 1; page <= maxPages && results.length < limit; page++) {
+		const current = await anesyaPage(ctx, path, { ...options, page, size });
+		results.push(...current.results);
+		if (!current.next || current.results.length === 0 || results.length >= current.count) break;
+	}
+	return results.slice(0, Number.isFinite(limit) ? limit : undefined);
+}

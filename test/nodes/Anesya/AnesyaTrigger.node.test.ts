@@ -1,0 +1,298 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+
+import { AnesyaTrigger } from '../../../nodes/Anesya/AnesyaTrigger.node';
+import { attachmentsItem, byId, invoicePdfItem, startAnesyaEnv, type AnesyaTestEnv } from './anesya-env';
+import { webhookDouble, type Answer, type Delivery } from './webhook-double';
+
+const EXTRACT_ID = '3019eef7-3aaa-4f25-aaad-c570acaa32dc';
+
+function extract(overrides: IDataObject = {}): IDataObject {
+	return {
+		id: EXTRACT_ID,
+		document_name: 'invoice.pdf',
+		document_url: `/document/${EXTRACT_ID}/?type=extract`,
+		content_images: [],
+		server: 'FR-1',
+		content: 'Invoice On 25/11/2024 ...',
+		extracted_data: {
+			invoice_number: 'F-2024-001',
+			vendor: { name: 'ACME', country: 'FR' },
+			line_items: [
+				{ label: 'Audit', price: 1000 },
+				{ label: 'Frais', price: 250 },
+			],
+		},
+		schema: '300f339f-da71-4f9f-80f6-c25a63baae75',
+		classifier: null,
+		classifier_result: null,
+		workflow: null,
+		workflow_session_id: null,
+		status: 'FINISHED',
+		extraction_step: 'LOCATION',
+		extraction_time: 41.09,
+		credit_used: 3,
+		metadata: { personal_id: '1234567890' },
+		created_at: '2025-06-12T14:56:10.682461Z',
+		...overrides,
+	};
+}
+
+function delivery(event: string, data: IDataObject, timestamp = '2025-06-25T14:45:26Z'): IDataObject {
+	return { id: 'b1eaea1a-ee96-4f7d-a2cb-dbadff2da584', event, timestamp, data };
+}
+
+async function deliver(parameters: IDataObject, request: Delivery, double = webhookDouble(new AnesyaTrigger(), parameters)) {
+	const answer: Answer = {};
+	const result = await new AnesyaTrigger().webhook.call(double.context(request, answer));
+	return { result, answer, items: result.workflowData?.[0]?.map((item) => item.json) ?? [], double };
+}
+
+describe('Anesya Trigger: description and lifecycle', () => {
+	const { description, webhookMethods } = new AnesyaTrigger();
+
+	it('answers accepted deliveries with an empty 200 and shows the setup steps', () => {
+		expect(description.name).toBe('anesyaTrigger');
+		expect(description.inputs).toEqual([]);
+		expect(description.webhooks).toEqual([
+			expect.objectContaining({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData' }),
+		]);
+		const notice = description.properties.find((p) => p.type === 'notice')!;
+		expect(notice.displayName).toMatch(/Settings → Webhooks/);
+		expect(notice.displayName).toMatch(/HTTPS/);
+		expect(notice.displayName).toMatch(/active/);
+		expect(notice.displayName).toMatch(/\?token=/);
+		const events = description.properties.find((p) => p.name === 'events')!;
+		expect(events.default).toEqual(['extract.completed', 'extract.failed', 'workflow.completed', 'workflow.failed']);
+		expect(description.properties.find((p) => p.name === 'secret')!.typeOptions).toEqual({ password: true });
+	});
+
+	it('activation and deactivation succeed without any API call (webhooks live in the Anesya dashboard)', async () => {
+		// A context without helpers or credentials: any request would throw.
+		const hooks = {} as IHookFunctions;
+		expect(await webhookMethods!.default.checkExists.call(hooks)).toBe(false);
+		expect(await webhookMethods!.default.create.call(hooks)).toBe(true);
+		expect(await webhookMethods!.default.delete.call(hooks)).toBe(true);
+	});
+});
+
+describe('Anesya Trigger: deliveries', () => {
+	it('emits a completed extract as simplified fields with _meta, and lets n8n answer (no response written)', async () => {
+		const { result, answer, items } = await deliver({}, { body: delivery('extract.completed', extract()) });
+		expect(answer.status).toBeUndefined();
+		expect(result.noWebhookResponse).toBeUndefined();
+		expect(items).toEqual([
+			{
+				invoice_number: 'F-2024-001',
+				vendor: { name: 'ACME', country: 'FR' },
+				line_items: [
+					{ label: 'Audit', price: 1000 },
+					{ label: 'Frais', price: 250 },
+				],
+				_meta: {
+					extractId: EXTRACT_ID,
+					status: 'FINISHED',
+					extractionStep: 'LOCATION',
+					extractionTime: 41.09,
+					creditUsed: 3,
+					documentName: 'invoice.pdf',
+					metadata: { personal_id: '1234567890' },
+					workflowSessionId: null,
+					workflowId: null,
+					event: 'extract.completed',
+					webhookId: 'b1eaea1a-ee96-4f7d-a2cb-dbadff2da584',
+					timestamp: '2025-06-25T14:45:26Z',
+				},
+			},
+		]);
+	});
+
+	it('accepts the secret as ?token= or as the X-Webhook-Token header', async () => {
+		const parameters = { secret: 's3cret-value' };
+		const byQuery = await deliver(parameters, { body: delivery('extract.completed', extract()), query: { token: 's3cret-value' } });
+		expect(byQuery.items).toHaveLength(1);
+		const byHeader = await deliver(parameters, {
+			body: delivery('extract.completed', extract(), '2025-06-25T14:45:27Z'),
+			headers: { 'X-Webhook-Token': 's3cret-value' },
+		});
+		expect(byHeader.items).toHaveLength(1);
+	});
+
+	it('refuses a wrong secret with 401 and starts nothing; the secret is never echoed', async () => {
+		const { result, answer } = await deliver({ secret: 's3cret-value' }, { body: delivery('extract.completed', extract()), query: { token: 'guess' } });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(answer.status).toBe(401);
+		expect(JSON.stringify(answer.body)).toMatch(/does not match/);
+		expect(JSON.stringify(answer.body)).not.toContain('s3cret-value');
+	});
+
+	it('refuses a delivery without the secret with 401 and says how to add it', async () => {
+		const { result, answer, double } = await deliver({ secret: 's3cret-value' }, { body: delivery('extract.completed', extract()) });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(answer.status).toBe(401);
+		expect(JSON.stringify(answer.body)).toMatch(/\?token=<secret>/);
+		expect(double.staticData).toEqual({});
+	});
+
+	it('acknowledges events that are not selected with 200 JSON and starts nothing', async () => {
+		const { result, answer, double } = await deliver(
+			{ events: ['extract.completed'] },
+			{ body: delivery('workflow.failed', { workflow: 'w', workflow_session_id: 1, status: 'ERROR', extracts: [] }) },
+		);
+		expect(answer.status).toBeUndefined();
+		expect(result.workflowData).toBeUndefined();
+		expect(result.webhookResponse).toEqual({ received: true, ignored: 'event "workflow.failed" is not selected in this trigger' });
+		expect(double.staticData).toEqual({});
+	});
+
+	it('runs once for a repeated delivery of the same event, extract and timestamp', async () => {
+		const double = webhookDouble(new AnesyaTrigger(), {});
+		const body = delivery('extract.completed', extract());
+		const first = await deliver({}, { body }, double);
+		const again = await deliver({}, { body }, double);
+		const later = await deliver({}, { body: delivery('extract.completed', extract(), '2025-06-25T15:00:00Z') }, double);
+		expect(first.items).toHaveLength(1);
+		expect(again.result.workflowData).toBeUndefined();
+		expect(again.result.webhookResponse).toEqual({ received: true, ignored: 'duplicate delivery' });
+		// A new timestamp is a new delivery (e.g. a re-run of the extraction).
+		expect(later.items).toHaveLength(1);
+	});
+
+	it('workflow events fan out: one item per extract of the session, each with its own status', async () => {
+		const session = 1758718492;
+		const workflowId = '6f1c2f0e-8d4b-4a57-9a2e-1b0c9d8e7f60';
+		const second = '9b2d6c1e-1111-4b57-9a2e-1b0c9d8e7f61';
+		const data = {
+			workflow: workflowId,
+			workflow_session_id: session,
+			status: 'ERROR',
+			extracts: [
+				extract({ workflow: workflowId, workflow_session_id: session }),
+				extract({ id: second, document_name: 'scan.png', workflow: workflowId, workflow_session_id: session, status: 'ERROR', extracted_data: null, content: null }),
+			],
+		};
+		const { items } = await deliver({ resultOptions: { splitField: 'line_items' } }, { body: delivery('workflow.failed', data) });
+		// The finished invoice is split into its two lines; the failed scan has no fields, so it stays whole.
+		expect(items.map((i) => [(i._meta as IDataObject).extractId, (i._meta as IDataObject).status, i.label ?? null])).toEqual([
+			[EXTRACT_ID, 'FINISHED', 'Audit'],
+			[EXTRACT_ID, 'FINISHED', 'Frais'],
+			[second, 'ERROR', null],
+		]);
+		expect(items.every((i) => (i._meta as IDataObject).workflowSessionId === session && (i._meta as IDataObject).event === 'workflow.failed')).toBe(true);
+	});
+
+	it('Detailed output has null confidence, Review Threshold never flags, Include Document Text adds _text', async () => {
+		const { items } = await deliver(
+			{ output: 'detailed', resultOptions: { reviewThreshold: 99, includeText: true } },
+			{ body: delivery('extract.completed', extract()) },
+		);
+		expect(items[0].invoice_number).toEqual({ value: 'F-2024-001', confidence: null, verificationStatus: null, evidence: [] });
+		expect(items[0].needsReview).toBe(false);
+		expect(items[0].reviewFields).toEqual([]);
+		expect(items[0]._text).toBe('Invoice On 25/11/2024 ...');
+	});
+
+	it('Raw output is the delivery exactly as Anesya sent it', async () => {
+		const body = delivery('extract.failed', extract({ status: 'ERROR', extracted_data: null }));
+		const { items } = await deliver({ output: 'raw' }, { body });
+		expect(items).toEqual([body]);
+	});
+
+	it('answers 400 to a body that is not an Anesya delivery', async () => {
+		const { result, answer } = await deliver({}, { body: { hello: 'world' } });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(answer.status).toBe(400);
+	});
+});
+
+describe('Anesya Trigger: deliveries sent by the fake Anesya dashboard', () => {
+	let env: AnesyaTestEnv;
+	let server: Server;
+	const received: Array<{ status: number; items: IDataObject[] }> = [];
+	// The trigger as configured for the current test.
+	let double = webhookDouble(new AnesyaTrigger(), {});
+
+	beforeAll(async () => {
+		env = await startAnesyaEnv({}, 100);
+		server = createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (chunk: Buffer) => chunks.push(chunk));
+			req.on('end', () => {
+				const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+				const answer: Answer = {};
+				const request: Delivery = {
+					body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+					headers: req.headers as Record<string, string>,
+					query: Object.fromEntries(url.searchParams),
+				};
+				void new AnesyaTrigger().webhook.call(double.context(request, answer)).then((result) => {
+					const status = answer.status ?? 200;
+					received.push({ status, items: result.workflowData?.[0]?.map((i) => i.json) ?? [] });
+					res.writeHead(status).end();
+				});
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	});
+	afterAll(async () => {
+		server.closeAllConnections();
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+		await env.close();
+	});
+
+	beforeEach(() => {
+		env.reset(100);
+		received.length = 0;
+	});
+
+	const baseUrl = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+
+	it('turns a real extract.completed delivery into the extract, ignores other events and refuses a wrong token', async () => {
+		double = webhookDouble(new AnesyaTrigger(), { secret: 'trigger-secret', events: ['extract.completed'] });
+		const base = baseUrl();
+		env.fake.anesya.setDashboardWebhooks([
+			{ event: 'extract.completed', url: `${base}?token=trigger-secret` },
+			{ event: 'extract.completed', url: `${base}?token=wrong` },
+			{ event: 'extract.failed', url: `${base}?token=trigger-secret` },
+		]);
+		const run = await env.run(
+			{ resource: 'extract', operation: 'extractWithSchema', schema: byId(env.schemaId), waitForCompletion: false },
+			{ items: [invoicePdfItem(7)] },
+		);
+		expect(run.error).toBeUndefined();
+		await env.fake.waitFor(() => received.length >= 2, { timeoutMs: 5000 });
+		const accepted = received.filter((r) => r.items.length > 0);
+		expect(accepted).toHaveLength(1);
+		expect(accepted[0].items[0]).toMatchObject({
+			invoice_number: 'INV-1007',
+			line_items: [expect.objectContaining({ description: 'Consulting' }), expect.objectContaining({ description: 'Travel' })],
+			_meta: { extractId: (run.items[0].json._meta as IDataObject).extractId, event: 'extract.completed', documentName: 'invoice-7.pdf' },
+		});
+		expect(received.filter((r) => r.status === 401)).toHaveLength(1);
+		expect(env.fake.anesya.deliveries.map((d) => d.attempts[0]?.status).sort()).toEqual([200, 401]);
+	});
+
+	it('fans a real workflow.completed delivery out into one item per document of the upload', async () => {
+		double = webhookDouble(new AnesyaTrigger(), { events: ['workflow.completed'] });
+		env.fake.anesya.setDashboardWebhooks([
+			{ event: 'workflow.completed', url: baseUrl() },
+			{ event: 'extract.completed', url: baseUrl() },
+		]);
+		const run = await env.run(
+			{ resource: 'extract', operation: 'extractWithWorkflow', workflowId: env.workflowId, binaryPropertyNames: '*', waitForCompletion: false },
+			{ items: [attachmentsItem([1, 2])] },
+		);
+		expect(run.error).toBeUndefined();
+		await env.fake.waitFor(() => received.length >= 3, { timeoutMs: 5000 });
+		// Two extract.completed deliveries are acknowledged without a run; the workflow event runs once.
+		const runs = received.filter((r) => r.items.length > 0);
+		expect(runs).toHaveLength(1);
+		const session = (run.items[0].json._meta as IDataObject).workflowSessionId;
+		expect(runs[0].items.map((i) => [i.invoice_number, (i._meta as IDataObject).workflowSessionId, (i._meta as IDataObject).event])).toEqual([
+			['INV-1001', session, 'workflow.completed'],
+			['INV-1002', session, 'workflow.completed'],
+		]);
+	});
+});
