@@ -167,10 +167,4 @@ export async function runDocumentBatch<P, J, R, O>(
 	}
 }
 
-/** Resolves the "Max Documents in Flight" option: a whole number ≥ 1. */
-export function inFlightLimit(value: unknown, fallback: number): number {
-	const n = Math.floor(Number(value));
-	return Number.isFinite(n) && n >= 1 ? n : fallback;
-}
-
 export type { Settled };

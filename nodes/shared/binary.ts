@@ -1,4 +1,4 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { invalidInput } from './errors';
 import { base64Source, bufferSource, type FileSource } from './multipart';
@@ -20,6 +20,8 @@ export interface InputFile {
 	fileName: string;
 	mimeType: string;
 	field: string;
+	/** Size in bytes, when known before loading. */
+	byteLength?: number;
 	load: () => Promise<FileSource>;
 }
 
@@ -79,7 +81,7 @@ export async function prepareInputFile(
 	if (!binary.id) {
 		const source = base64Source(binary.data, fileName, mimeType);
 		checkSize(source.byteLength);
-		return { fileName, mimeType, field, load: async () => source };
+		return { fileName, mimeType, field, byteLength: source.byteLength, load: async () => source };
 	}
 	// Stored outside the item (filesystem, database, S3): check the recorded size, read on demand.
 	const binaryId = binary.id;
@@ -89,10 +91,63 @@ export async function prepareInputFile(
 		fileName,
 		mimeType,
 		field,
+		byteLength: typeof metadata.fileSize === 'number' ? metadata.fileSize : binary.bytes,
 		load: async () => {
 			const source = bufferSource(await ctx.helpers.getBinaryDataBuffer(itemIndex, field), fileName, mimeType);
 			checkSize(source.byteLength);
 			return source;
 		},
 	};
+}
+
+/**
+ * One output item carrying `content` as n8n binary data in `field`, stored the way the instance
+ * stores binaries (filesystem, database, S3…). A name without extension gets the MIME type's one.
+ */
+export async function binaryOutputItem(
+	ctx: IExecuteFunctions,
+	options: { field: string; content: Buffer; fileName: string; mimeType: string; json: IDataObject },
+): Promise<INodeExecutionData> {
+	const binary = await ctx.helpers.prepareBinaryData(options.content, options.fileName, options.mimeType);
+	if (!/\.[A-Za-z0-9]+$/.test(options.fileName) && binary.fileExtension) {
+		binary.fileName = `${options.fileName}.${binary.fileExtension}`;
+	}
+	return {
+		json: { ...options.json, fileName: binary.fileName ?? options.fileName, mimeType: binary.mimeType, fileSize: options.content.length },
+		binary: { [options.field]: binary },
+	};
+}
+
+/** Last path segment, so a name sent as "a/b.pdf" cannot point outside where n8n stores it. */
+function baseName(name: string): string {
+	return name.split(/[/\\]/).pop()!.trim();
+}
+
+/**
+ * File name from a Content-Disposition header (RFC 6266): the UTF-8 `filename*` form when present,
+ * else `filename` (quoted or not). Undefined when the header names no file.
+ */
+export function fileNameFromContentDisposition(header: string | undefined): string | undefined {
+	if (!header) return undefined;
+	const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
+	if (extended) {
+		const decoded = (() => {
+			try {
+				return decodeURIComponent(extended[2].trim().replace(/^"|"$/g, ''));
+			} catch {
+				// Malformed percent-encoding: fall back to the plain filename parameter.
+				return undefined;
+			}
+		})();
+		if (decoded && baseName(decoded)) return baseName(decoded);
+	}
+	const plain = /(?:^|;)\s*filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))/i.exec(header);
+	const value = plain?.[1]?.replace(/\\(.)/g, '$1') ?? plain?.[2]?.trim();
+	return value && baseName(value) ? baseName(value) : undefined;
+}
+
+/** "text/csv; charset=utf-8" → "text/csv". */
+export function mediaType(contentType: string | undefined): string | undefined {
+	const type = contentType?.split(';')[0].trim().toLowerCase();
+	return type || undefined;
 }

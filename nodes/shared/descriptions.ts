@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IGetNodeParameterOptions, INode, INodeProperties } from 'n8n-workflow';
 
 import { invalidInput } from './errors';
 import type { OutputMode, ShapeOptions } from './items';
@@ -105,8 +105,14 @@ export const batchOptionsProperty: INodeProperties = {
 	],
 };
 
+/** What the parameter readers need: action nodes pass `this`; triggers pass webhookParameters(this). */
+export interface ParameterContext {
+	getNode(): INode;
+	getNodeParameter(name: string, itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions): unknown;
+}
+
 /** Reads Output + Result Options for one item, validated. */
-export function readShapeOptions(ctx: IExecuteFunctions, itemIndex: number): ShapeOptions {
+export function readShapeOptions(ctx: ParameterContext, itemIndex: number): ShapeOptions {
 	const output = ctx.getNodeParameter('output', itemIndex, 'simplified') as OutputMode;
 	if (output === 'raw') return { output };
 	const options = ctx.getNodeParameter('resultOptions', itemIndex, {}) as {
@@ -133,7 +139,7 @@ export function readShapeOptions(ctx: IExecuteFunctions, itemIndex: number): Sha
 }
 
 /** Reads Wait for Completion + Timeout for one item. */
-export function readWaitOptions(ctx: IExecuteFunctions, itemIndex: number): { wait: boolean; timeoutMs: number } {
+export function readWaitOptions(ctx: ParameterContext, itemIndex: number): { wait: boolean; timeoutMs: number } {
 	const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	if (!wait) return { wait, timeoutMs: 0 };
 	const seconds = ctx.getNodeParameter('timeout', itemIndex, 600) as number;
@@ -147,4 +153,83 @@ export function readWaitOptions(ctx: IExecuteFunctions, itemIndex: number): { wa
 		);
 	}
 	return { wait, timeoutMs: seconds * 1000 };
+}
+
+/** The wait, output and batch parameters every submitting operation shows, in both nodes. */
+export function submissionOutputProperties(resultOptions: INodeProperties = resultOptionsProperty): INodeProperties[] {
+	return [
+		...waitForCompletionProperties,
+		{ ...outputProperty, displayOptions: { show: { waitForCompletion: [true] } } },
+		{ ...resultOptions, displayOptions: { show: { waitForCompletion: [true] }, hide: { output: ['raw'] } } },
+		batchOptionsProperty,
+	];
+}
+
+/** Max Documents in Flight for this run (read once, from the first item). */
+export function readMaxInFlight(ctx: ParameterContext, fallback = 30): number {
+	const options = ctx.getNodeParameter('batchOptions', 0, {}) as { maxInFlight?: unknown };
+	const n = Math.floor(Number(options?.maxInFlight));
+	return Number.isFinite(n) && n >= 1 ? n : fallback;
+}
+
+/** The binary field an uploaded document is read from (hint worded per operation). */
+export function inputBinaryFieldProperty(hint: string): INodeProperties {
+	return {
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		placeholder: 'e.g. data',
+		hint,
+	};
+}
+
+/** Where an operation that downloads a file puts it (n8n's usual name and wording). */
+export const outputBinaryFieldProperty: INodeProperties = {
+	displayName: 'Put Output File in Field',
+	name: 'binaryPropertyName',
+	type: 'string',
+	default: 'data',
+	required: true,
+	placeholder: 'e.g. data',
+	hint: 'The name of the output binary field to put the file in',
+};
+
+export function readOutputBinaryField(ctx: ParameterContext, itemIndex: number): string {
+	const field = String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
+	if (!field) {
+		throw invalidInput(ctx.getNode(), itemIndex, 'Put Output File in Field', 'is empty', 'Enter the name of the binary field for the file, usually "data".');
+	}
+	return field;
+}
+
+/** Return All + Limit, the n8n convention for "Get Many" operations. */
+export const returnAllOrLimit: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		displayOptions: { show: { returnAll: [false] } },
+		description: 'Max number of results to return',
+	},
+];
+
+/** The number of items a Get Many operation should return (Infinity for Return All). */
+export function readLimit(ctx: ParameterContext, itemIndex: number): number {
+	if (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) return Infinity;
+	const limit = ctx.getNodeParameter('limit', itemIndex, 50) as number;
+	if (typeof limit !== 'number' || !(limit >= 1)) {
+		throw invalidInput(ctx.getNode(), itemIndex, 'Limit', `"${String(limit)}" is not a number of at least 1`, 'Enter how many results to return, or turn on Return All.');
+	}
+	return Math.floor(limit);
 }

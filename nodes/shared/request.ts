@@ -428,3 +428,59 @@ export async function apiRequest<T = unknown>(
 		});
 	}
 }
+
+/**
+ * Deletes one resource. A 404 on the first attempt means it did not exist (an error naming it); a
+ * 404 after a repeated attempt means an earlier attempt did delete it, so that is success.
+ */
+export async function deleteResource(
+	ctx: ApiContext,
+	api: VendorApi,
+	options: { path: string; itemIndex: number; notFound: { message: string; description: string } },
+): Promise<void> {
+	const response = await apiRequest.call(ctx, api, {
+		method: 'DELETE',
+		path: options.path,
+		acceptStatus: [404],
+		itemIndex: options.itemIndex,
+	});
+	if (response.statusCode === 404 && response.attempts === 1) {
+		const secrets = await credentialSecrets(ctx, api);
+		throw new ApiRequestError(ctx.getNode(), {
+			message: redact(options.notFound.message, secrets),
+			description: options.notFound.description,
+			status: 404,
+			apiCode: 'NOT_FOUND',
+			itemIndex: options.itemIndex,
+		});
+	}
+}
+
+/**
+ * How far the API's clock is ahead of ours, from the Date header of an answer received after
+ * `requestedAt` (one-second resolution). Lets "created since" comparisons use server timestamps.
+ */
+export function serverClockOffset(headers: Record<string, string>, requestedAt: number): number {
+	const serverNow = Date.parse(headers.date ?? '');
+	return Number.isNaN(serverNow) ? 0 : serverNow - requestedAt;
+}
+
+/**
+ * Reads a page-numbered list until `limit` items or its last page. The vendor says how to fetch a
+ * page and whether another one follows.
+ */
+export async function readPages(
+	fetchPage: (page: number, size: number) => Promise<{ results: IDataObject[]; hasMore: boolean }>,
+	options: { limit?: number; maxPageSize: number; maxPages?: number },
+): Promise<IDataObject[]> {
+	const limit = options.limit ?? Infinity;
+	const size = Math.min(options.maxPageSize, Math.max(1, Number.isFinite(limit) ? limit : options.maxPageSize));
+	const results: IDataObject[] = [];
+	const maxPages = options.maxPages ?? 10_000;
+	for (let page = 1; page <= maxPages && results.length < limit; page++) {
+		const current = await fetchPage(page, size);
+		results.push(...current.results);
+		if (!current.hasMore || current.results.length === 0) break;
+	}
+	return results.slice(0, Number.isFinite(limit) ? limit : undefined);
+}

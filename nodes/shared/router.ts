@@ -89,3 +89,20 @@ export async function routeItems(this: IExecuteFunctions, operation: Operation):
 	}
 	return [returnData];
 }
+
+/**
+ * The router of a node: runs the operation the node is set to (resource and operation are the same
+ * for every item) through routeItems.
+ */
+export async function routeResources(
+	this: IExecuteFunctions,
+	resources: Record<string, Record<string, Operation>>,
+): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const selected = resources[resource]?.[operation];
+	if (!selected) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not known`);
+	}
+	return await routeItems.call(this, selected);
+}

@@ -1,12 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { formatBytes, prepareInputFile, type InputFile } from '../../shared/binary';
-import {
-	batchOptionsProperty,
-	outputProperty,
-	resultOptionsProperty,
-	waitForCompletionProperties,
-} from '../../shared/descriptions';
+import { resultOptionsProperty, submissionOutputProperties } from '../../shared/descriptions';
 import { invalidInput } from '../../shared/errors';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
@@ -110,12 +105,7 @@ export const anesyaResultOptionsProperty: INodeProperties = {
 };
 
 /** The parameters after the document of both upload operations: waiting, result shape, batch. */
-export const uploadResultProperties: INodeProperties[] = [
-	...waitForCompletionProperties,
-	{ ...outputProperty, displayOptions: { show: { waitForCompletion: [true] } } },
-	{ ...anesyaResultOptionsProperty, displayOptions: { show: { waitForCompletion: [true] }, hide: { output: ['raw'] } } },
-	batchOptionsProperty,
-];
+export const uploadResultProperties: INodeProperties[] = submissionOutputProperties(anesyaResultOptionsProperty);
 
 function extensionOf(fileName: string): string {
 	const dot = fileName.lastIndexOf('.');
@@ -159,10 +149,8 @@ export async function prepareAnesyaDocument(
 		}
 		fileName = `${file.fileName}.${mimeExtension}`;
 	}
-	const binary = ctx.getInputData()[itemIndex].binary![field];
-	const byteLength = binary.id
-		? (binary.bytes ?? (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize)
-		: Buffer.byteLength(binary.data, 'base64');
+	// Unknown only when n8n recorded no size; the upload-total check then counts what it knows.
+	const byteLength = file.byteLength ?? 0;
 	const named: InputFile =
 		fileName === file.fileName ? file : { ...file, fileName, load: async () => ({ ...(await file.load()), fileName }) };
 	return { file: named, byteLength };

@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { readShapeOptions } from '../../shared/descriptions';
-import type { ShapeOptions } from '../../shared/items';
 import { rememberDelivery, safeEqual } from '../../shared/signature';
+import { firstString, isObject } from '../../shared/values';
+import { acknowledge, jsonBodyOf, refuse, triggerParameters } from '../../shared/webhook';
 import { shapeExtract } from './results';
 
 /** The events Anesya 0.8 can send, as its dashboard names them. */
@@ -12,32 +13,7 @@ export const ANESYA_EVENTS = ['extract.completed', 'extract.failed', 'workflow.c
 export const TOKEN_QUERY_PARAMETER = 'token';
 export const TOKEN_HEADER = 'x-webhook-token';
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
-function firstString(value: unknown): string | undefined {
-	const first = Array.isArray(value) ? value[0] : value;
-	return typeof first === 'string' ? first : undefined;
-}
-
-/** Answers the request here and starts no execution. */
-function refuse(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
-	ctx.getResponseObject().status(status).json({ message });
-	return { noWebhookResponse: true };
-}
-
-/**
- * Reads Output + Result Options. The shared reader takes parameters the way an action node does
- * (name, item index, fallback); a webhook has no items, so its getter is adapted.
- */
-function shapeOptionsOf(ctx: IWebhookFunctions): ShapeOptions {
-	const reader = {
-		getNode: () => ctx.getNode(),
-		getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown) => ctx.getNodeParameter(name, fallback),
-	};
-	return readShapeOptions(reader as unknown as IExecuteFunctions, 0);
-}
 
 /**
  * Identifies a delivery for de-duplication. Anesya sends no delivery ID (the payload's `id` is the
@@ -79,20 +55,20 @@ export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookRe
 		}
 	}
 
-	const payload = ctx.getBodyData();
+	const payload = (await jsonBodyOf(ctx)) ?? {};
 	if (typeof payload.event !== 'string' || !isObject(payload.data)) {
 		return refuse(ctx, 400, 'Not an Anesya webhook delivery: expected a JSON body with "event" and "data"');
 	}
 	const selected = ctx.getNodeParameter('events', ANESYA_EVENTS) as string[];
 	if (!selected.includes(payload.event)) {
-		return { webhookResponse: { received: true, ignored: `event "${payload.event}" is not selected in this trigger` } };
+		return acknowledge({ ignored: `event "${payload.event}" is not selected in this trigger` });
 	}
 	const key = deliveryKey(payload);
 	if (key !== undefined && !rememberDelivery(ctx.getWorkflowStaticData('node'), key)) {
-		return { webhookResponse: { received: true, ignored: 'duplicate delivery' } };
+		return acknowledge({ duplicate: true });
 	}
 
-	const shape = shapeOptionsOf(ctx);
+	const shape = readShapeOptions(triggerParameters(ctx), 0);
 	if (shape.output === 'raw') return { workflowData: [ctx.helpers.returnJsonArray(payload)] };
 	const deliveryMeta: IDataObject = {
 		event: payload.event,

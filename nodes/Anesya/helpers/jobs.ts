@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { inFlightLimit, runDocumentBatch, type DocumentBatchTools } from '../../shared/batch';
-import { readShapeOptions, readWaitOptions } from '../../shared/descriptions';
+import { runDocumentBatch, type DocumentBatchTools } from '../../shared/batch';
+import { readMaxInFlight, readShapeOptions, readWaitOptions } from '../../shared/descriptions';
 import { ApiRequestError, messageOf } from '../../shared/errors';
 import type { ShapeOptions } from '../../shared/items';
 import { mapConcurrent } from '../../shared/pipeline';
@@ -277,11 +277,10 @@ async function processUpload(
  */
 export function uploadOperation(prepare: (ctx: IExecuteFunctions, itemIndex: number) => Promise<Upload>) {
 	return async function executeBatch(this: IExecuteFunctions, itemCount: number, stopOnError: boolean) {
-		const { maxInFlight } = this.getNodeParameter('batchOptions', 0, {}) as IDataObject;
 		const signal = this.getExecutionCancelSignal?.();
 		return await runDocumentBatch<PreparedUpload, ExtractJob, IDataObject, ItemOutput>(this, {
 			itemCount,
-			maxInFlight: inFlightLimit(maxInFlight, 30),
+			maxInFlight: readMaxInFlight(this),
 			stopOnError,
 			prepare: async (itemIndex) => {
 				const upload = await prepare(this, itemIndex);

@@ -1,13 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { extractedValue, shapeResult, type ExtractedField, type ExtractionResult, type ShapeOptions } from '../../shared/items';
+import { isObject } from '../../shared/values';
 
 /** Statuses after which an extract no longer changes. */
 export const FINAL_STATUSES = new Set(['FINISHED', 'ERROR']);
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * One value of `extracted_data`. Anesya returns plain JSON without confidences, so every value has

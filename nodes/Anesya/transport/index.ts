@@ -4,6 +4,8 @@ import { buildMultipart, type MultipartPart } from '../../shared/multipart';
 import {
 	apiRequest,
 	networkProblem,
+	readPages,
+	serverClockOffset,
 	type ApiContext,
 	type ApiFailure,
 	type ApiRequest,
@@ -11,6 +13,7 @@ import {
 	type RetryPolicy,
 	type VendorApi,
 } from '../../shared/request';
+import { isObject } from '../../shared/values';
 
 /** Uploads carry whole documents; give them longer than other requests. */
 const UPLOAD_TIMEOUT_MS = 300_000;
@@ -21,9 +24,6 @@ export const ANESYA_MAX_PAGE_SIZE = 100;
 const TOKEN_HELP =
 	'Anesya API tokens have a lifetime chosen when they are created (1, 3 or 6 months, or unlimited) and stop working when it ends or when the token is deleted. Create a new token in the Anesya dashboard under My Account → API and paste it into the Anesya credential.';
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * DRF validation errors as one readable line: `{"server": ["\"X\" is not a valid choice."],
@@ -204,12 +204,11 @@ export async function anesyaPage(
 		itemIndex: options.itemIndex,
 		signal: options.signal,
 	});
-	const serverTime = Date.parse(headers.date ?? '');
 	return {
 		count: typeof body.count === 'number' ? body.count : 0,
 		next: typeof body.next === 'string' && body.next ? body.next : null,
 		results: Array.isArray(body.results) ? (body.results as IDataObject[]).filter(isObject) : [],
-		clockOffsetMs: Number.isNaN(serverTime) ? 0 : serverTime - requestedAt,
+		clockOffsetMs: serverClockOffset(headers, requestedAt),
 	};
 }
 
@@ -222,14 +221,11 @@ export async function anesyaList(
 	path: string,
 	options: { limit?: number; qs?: IDataObject; itemIndex?: number; signal?: AbortSignal; maxPages?: number } = {},
 ): Promise<IDataObject[]> {
-	const limit = options.limit ?? Infinity;
-	const size = Math.min(ANESYA_MAX_PAGE_SIZE, Math.max(1, Number.isFinite(limit) ? limit : ANESYA_MAX_PAGE_SIZE));
-	const results: IDataObject[] = [];
-	const maxPages = options.maxPages ?? 10_000;
-	for (let page = 1; page <= maxPages && results.length < limit; page++) {
-		const current = await anesyaPage(ctx, path, { ...options, page, size });
-		results.push(...current.results);
-		if (!current.next || current.results.length === 0 || results.length >= current.count) break;
-	}
-	return results.slice(0, Number.isFinite(limit) ? limit : undefined);
+	return await readPages(
+		async (page, size) => {
+			const current = await anesyaPage(ctx, path, { ...options, page, size });
+			return { results: current.results, hasMore: current.next !== null && page * size < current.count };
+		},
+		{ limit: options.limit, maxPageSize: ANESYA_MAX_PAGE_SIZE, maxPages: options.maxPages },
+	);
 }

@@ -1,4 +1,6 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { ParameterContext } from '../../shared/descriptions';
 
 import { invalidInput } from '../../shared/errors';
 
@@ -63,7 +65,7 @@ export const collectionIdProperty: INodeProperties = {
 };
 
 /** Reads a required ID-like string parameter; an empty value fails before any API call. */
-export function requiredId(ctx: IExecuteFunctions, itemIndex: number, name: string, displayName: string, fix: string): string {
+export function requiredId(ctx: ParameterContext, itemIndex: number, name: string, displayName: string, fix: string): string {
 	const raw = ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }) as unknown;
 	const value = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
 	if (!value) throw invalidInput(ctx.getNode(), itemIndex, displayName, 'is empty', fix);
@@ -73,38 +75,8 @@ export function requiredId(ctx: IExecuteFunctions, itemIndex: number, name: stri
 	return value;
 }
 
-export function workflowIdOf(ctx: IExecuteFunctions, itemIndex: number): string {
+export function workflowIdOf(ctx: ParameterContext, itemIndex: number): string {
 	return requiredId(ctx, itemIndex, 'workflow', 'Workflow', 'Pick a workflow from the list, or paste its ID or URL.');
-}
-
-/** Return All + Limit, the n8n convention for "Get Many" operations. */
-export const returnAllOrLimit: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		displayOptions: { show: { returnAll: [false] } },
-		description: 'Max number of results to return',
-	},
-];
-
-/** The number of items a Get Many operation should return (Infinity for Return All). */
-export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
-	if (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) return Infinity;
-	const limit = ctx.getNodeParameter('limit', itemIndex, 50) as number;
-	if (typeof limit !== 'number' || !(limit >= 1)) {
-		throw invalidInput(ctx.getNode(), itemIndex, 'Limit', `"${String(limit)}" is not a number of at least 1`, 'Enter how many results to return, or turn on Return All.');
-	}
-	return Math.floor(limit);
 }
 
 /** The events anyformat sends (docs: "Webhooks — overview"). */

@@ -1,21 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { prepareInputFile, type InputFile } from '../../shared/binary';
 import { buildMultipart, type MultipartPart } from '../../shared/multipart';
 import { ANYFORMAT_MAX_FILE_BYTES, anyformatBody, SUBMISSION_TIER } from '../transport';
-
-/** The binary field a document is read from (hint worded per operation). */
-export function inputBinaryFieldProperty(hint: string): INodeProperties {
-	return {
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		placeholder: 'e.g. data',
-		hint,
-	};
-}
 
 /** Checks the item's document (field present, not empty, ≤ 20 MB) without loading it. */
 export async function readInputDocument(ctx: IExecuteFunctions, itemIndex: number): Promise<InputFile> {

@@ -2,12 +2,14 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runDocumentBatch, type DocumentBatchTools } from '../../shared/batch';
+import { readMaxInFlight, readShapeOptions, readWaitOptions } from '../../shared/descriptions';
 import { ApiRequestError } from '../../shared/errors';
 import { shapeResult, type ShapeOptions } from '../../shared/items';
 import { mapConcurrent, type Settled } from '../../shared/pipeline';
 import type { JobChecker, JobOutcome } from '../../shared/poll';
-import type { ApiContext } from '../../shared/request';
+import { serverClockOffset, type ApiContext } from '../../shared/request';
 import type { ItemOutput } from '../../shared/router';
+import { workflowIdOf } from '../actions/common.descriptions';
 import { anyformatRequest } from '../transport';
 import { parseAnyformatResults } from './results';
 
@@ -144,10 +146,8 @@ export async function runsSince(ctx: ApiContext, workflowId: string, since: numb
 		qs: { page: 1, page_size: 100 },
 		signal,
 	});
-	const serverNow = Date.parse(headers.date ?? '');
-	const offset = Number.isNaN(serverNow) ? 0 : serverNow - requestedAt;
 	// Date headers have one-second resolution; allow a few seconds more for ordering inside the API.
-	const threshold = since + offset - 5000;
+	const threshold = since + serverClockOffset(headers, requestedAt) - 5000;
 	const runs = Array.isArray(body.results) ? (body.results as IDataObject[]) : [];
 	return runs
 		.filter((run) => {
@@ -157,16 +157,20 @@ export async function runsSince(ctx: ApiContext, workflowId: string, since: numb
 		.map((run) => run.id as string);
 }
 
-/** What one item submits; built before any request so bad input costs nothing. */
-export interface PreparedSubmission {
-	workflowId: string;
+/** What one item sends: a label for messages and `_meta`, and the request itself. */
+export interface Submission {
 	/** File name (or a short label) shown in messages and `_meta`. */
 	label?: string;
+	/** Sends the submission; resolves with anyformat's receipt `{id, status, workflow_id, version_id}`. */
+	send: () => Promise<IDataObject>;
+}
+
+/** An item ready to submit; built before any request so bad input costs nothing. */
+interface PreparedSubmission extends Submission {
+	workflowId: string;
 	wait: boolean;
 	timeoutMs: number;
 	shape?: ShapeOptions;
-	/** Sends the submission; resolves with anyformat's receipt `{id, status, workflow_id, version_id}`. */
-	send: () => Promise<IDataObject>;
 }
 
 function ambiguousSubmission(ctx: IExecuteFunctions, prepared: PreparedSubmission, itemIndex: number) {
@@ -200,15 +204,19 @@ export async function runAnyformatExtraction(
 	ctx: IExecuteFunctions,
 	itemCount: number,
 	stopOnError: boolean,
-	prepare: (itemIndex: number) => Promise<PreparedSubmission>,
-	maxInFlight: number,
+	describe: (itemIndex: number, workflowId: string) => Promise<Submission>,
 ): Promise<Array<Settled<ItemOutput>>> {
 	const signal = ctx.getExecutionCancelSignal?.();
 	return await runDocumentBatch<PreparedSubmission, CollectionJob, IDataObject, ItemOutput>(ctx, {
 		itemCount,
-		maxInFlight,
+		maxInFlight: readMaxInFlight(ctx),
 		stopOnError,
-		prepare,
+		prepare: async (itemIndex) => {
+			const workflowId = workflowIdOf(ctx, itemIndex);
+			const submission = await describe(itemIndex, workflowId);
+			const { wait, timeoutMs } = readWaitOptions(ctx, itemIndex);
+			return { ...submission, workflowId, wait, timeoutMs, shape: wait ? readShapeOptions(ctx, itemIndex) : undefined };
+		},
 		checker: collectionChecker(ctx, signal),
 		timeoutError: (job, waitedMs) =>
 			new NodeOperationError(

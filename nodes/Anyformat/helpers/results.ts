@@ -1,12 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { extractedValue, type ExtractedField, type ExtractionResult } from '../../shared/items';
+import { isObject } from '../../shared/values';
 
 const FIELD_KEYS = new Set(['value', 'confidence', 'evidence', 'value_override', 'verification_status', 'value_unit', 'id']);
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** An ExtractedField: `{value, confidence?, evidence?, value_override?, verification_status?, …}`. */
 function isExtractedField(value: unknown): value is IDataObject {

@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { isObject } from '../../shared/values';
 
 /** The data types anyformat accepts for a workflow field. */
 export const FIELD_DATA_TYPES = [
@@ -46,9 +47,6 @@ export type FieldLabelStyle = 'builder' | 'json';
 
 const FIELD_NAME = /^[A-Za-z0-9_]+$/;
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** "Total Amount (EUR)" → "total_amount_eur": the key anyformat expects. */
 export function suggestFieldName(name: string): string {

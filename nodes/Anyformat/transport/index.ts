@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import {
 	apiRequest,
 	networkProblem,
+	readPages,
 	type ApiContext,
 	type ApiFailure,
 	type ApiRequest,
@@ -132,53 +133,25 @@ export async function anyformatBody<T = IDataObject>(ctx: ApiContext, request: A
 	return (await anyformatRequest<T>(ctx, request)).body;
 }
 
-/**
- * Reads a v2 page-numbered list (`{count, page, page_size, results}`) until `limit` items or the end.
- * page_size is capped at 100 by the API.
- */
+/** Reads a v2 page-numbered list (`{count, page, page_size, results}`; page_size is capped at 100). */
 export async function anyformatList(
 	ctx: ApiContext,
 	path: string,
 	options: { limit?: number; qs?: IDataObject; itemIndex?: number; signal?: AbortSignal; maxPages?: number } = {},
 ): Promise<IDataObject[]> {
-	const limit = options.limit ?? Infinity;
-	const pageSize = Math.min(100, Math.max(1, Number.isFinite(limit) ? limit : 100));
-	const results: IDataObject[] = [];
-	const maxPages = options.maxPages ?? 10_000;
-	for (let page = 1; page <= maxPages && results.length < limit; page++) {
-		const body = await anyformatBody(ctx, {
-			method: 'GET',
-			path,
-			qs: { ...options.qs, page, page_size: pageSize },
-			itemIndex: options.itemIndex,
-			signal: options.signal,
-		});
-		const pageResults = Array.isArray(body.results) ? (body.results as IDataObject[]) : [];
-		results.push(...pageResults);
-		const count = typeof body.count === 'number' ? body.count : undefined;
-		if (pageResults.length === 0 || (count !== undefined && page * pageSize >= count)) break;
-	}
-	return results.slice(0, Number.isFinite(limit) ? limit : undefined);
-}
-
-/** Reads a v1 (Django REST framework) list, following `next` page numbers. */
-export async function anyformatLegacyList(
-	ctx: ApiContext,
-	path: string,
-	options: { limit?: number; qs?: IDataObject; itemIndex?: number; maxPages?: number } = {},
-): Promise<IDataObject[]> {
-	const limit = options.limit ?? Infinity;
-	const results: IDataObject[] = [];
-	const maxPages = options.maxPages ?? 10_000;
-	for (let page = 1; page <= maxPages && results.length < limit; page++) {
-		const body = await anyformatBody(ctx, {
-			method: 'GET',
-			path,
-			qs: { ...options.qs, page },
-			itemIndex: options.itemIndex,
-		});
-		results.push(...((body.results as IDataObject[] | undefined) ?? []));
-		if (!body.next) break;
-	}
-	return results.slice(0, Number.isFinite(limit) ? limit : undefined);
+	return await readPages(
+		async (page, size) => {
+			const body = await anyformatBody(ctx, {
+				method: 'GET',
+				path,
+				qs: { ...options.qs, page, page_size: size },
+				itemIndex: options.itemIndex,
+				signal: options.signal,
+			});
+			const results = Array.isArray(body.results) ? (body.results as IDataObject[]) : [];
+			const count = typeof body.count === 'number' ? body.count : undefined;
+			return { results, hasMore: count === undefined || page * size < count };
+		},
+		{ limit: options.limit, maxPageSize: 100, maxPages: options.maxPages },
+	);
 }

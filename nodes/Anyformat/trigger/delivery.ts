@@ -9,6 +9,8 @@ import {
 	verifyStandardWebhook,
 	type SignatureCheck,
 } from '../../shared/signature';
+import { firstString, isObject } from '../../shared/values';
+import { acknowledge, jsonBodyOf, rawBodyOf, refuse } from '../../shared/webhook';
 import { fetchCollectionResults, shapeCollection, type CollectionJob } from '../helpers/jobs';
 import { readTriggerSettings, type TriggerSettings } from './properties';
 import { subscriptionOf, TOKEN_PARAMETER } from './state';
@@ -31,10 +33,6 @@ const SIGNATURE_PROBLEMS: Record<SignatureFailure, string> = {
 	'no-secret': 'No signing secret is stored for this subscription; deactivate and activate the workflow again',
 };
 
-interface RawBodyRequest {
-	rawBody?: Buffer | string;
-	readRawBody?: () => Promise<void>;
-}
 
 /** One anyformat event as delivered. */
 interface Delivery {
@@ -47,22 +45,7 @@ interface Delivery {
 	workflowId?: string;
 }
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
-function firstString(value: unknown): string | undefined {
-	const first = Array.isArray(value) ? value[0] : value;
-	return typeof first === 'string' ? first : undefined;
-}
-
-/** The exact bytes received, which is what the signature covers (never a re-serialised body). */
-async function rawBodyOf(ctx: IWebhookFunctions): Promise<Buffer | undefined> {
-	const req = ctx.getRequestObject() as unknown as RawBodyRequest;
-	if (req.rawBody === undefined && req.readRawBody) await req.readRawBody();
-	if (Buffer.isBuffer(req.rawBody)) return req.rawBody;
-	return typeof req.rawBody === 'string' ? Buffer.from(req.rawBody, 'utf8') : undefined;
-}
 
 /**
  * Who sent this? The token in our URL is checked always; a Standard-Webhooks signature is checked
@@ -83,20 +66,6 @@ async function authenticationProblem(ctx: IWebhookFunctions, store: IDataObject)
 	return check.ok ? undefined : SIGNATURE_PROBLEMS[check.reason];
 }
 
-async function payloadOf(ctx: IWebhookFunctions): Promise<IDataObject | undefined> {
-	const body = ctx.getBodyData() as unknown;
-	if (isObject(body) && typeof body.event === 'string') return body;
-	// n8n parses JSON bodies only for JSON content types; read the bytes for anything else.
-	const raw = await rawBodyOf(ctx);
-	if (!raw?.length) return undefined;
-	try {
-		const parsed = JSON.parse(raw.toString('utf8')) as unknown;
-		return isObject(parsed) ? parsed : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
 function parseDelivery(payload: IDataObject, headers: IDataObject): Delivery | undefined {
 	if (typeof payload.event !== 'string' || !isObject(payload.data)) return undefined;
 	const data = payload.data;
@@ -106,18 +75,6 @@ function parseDelivery(payload: IDataObject, headers: IDataObject): Delivery | u
 	const deliveryId =
 		firstString(headers['webhook-id']) ?? `${payload.event}:${collectionId ?? ''}:${timestamp ?? ''}`;
 	return { event: payload.event, timestamp, data, deliveryId, collectionId, workflowId };
-}
-
-function refuse(ctx: IWebhookFunctions, status: 400 | 401, message: string): IWebhookResponseData {
-	ctx.getResponseObject()
-		.status(status)
-		.json({ error: status === 401 ? 'Unauthorized' : 'Bad Request', message });
-	return { noWebhookResponse: true };
-}
-
-/** Accepted but starts nothing: a small JSON answer so the sender does not retry. */
-function acknowledge(note: IDataObject): IWebhookResponseData {
-	return { webhookResponse: { received: true, ...note } };
 }
 
 type ResultsFetch = { ok: true; outcome: JobOutcome<IDataObject> | undefined } | { ok: false; message: string };
@@ -192,7 +149,7 @@ export async function receiveDelivery(ctx: IWebhookFunctions): Promise<IWebhookR
 	const problem = await authenticationProblem(ctx, store);
 	if (problem) return refuse(ctx, 401, problem);
 
-	const payload = await payloadOf(ctx);
+	const payload = await jsonBodyOf(ctx);
 	const delivery = payload && parseDelivery(payload, ctx.getHeaderData() as IDataObject);
 	if (!delivery) return refuse(ctx, 400, 'Not an anyformat event: expected JSON with "event" and "data"');
 

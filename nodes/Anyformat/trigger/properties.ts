@@ -1,14 +1,9 @@
-import type {
-	IExecuteFunctions,
-	IGetNodeParameterOptions,
-	IHookFunctions,
-	INodeProperties,
-	IWebhookFunctions,
-} from 'n8n-workflow';
+import type { IHookFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { outputProperty, readShapeOptions, resultOptionsProperty } from '../../shared/descriptions';
 import type { ShapeOptions } from '../../shared/items';
+import { triggerParameters } from '../../shared/webhook';
 import { ANYFORMAT_EVENTS, eventsProperty, workflowIdOf, workflowLocator, type AnyformatEvent } from '../actions/common.descriptions';
 
 export const anyformatTriggerProperties: INodeProperties[] = [
@@ -69,19 +64,6 @@ export const anyformatTriggerProperties: INodeProperties[] = [
 
 type TriggerContext = IHookFunctions | IWebhookFunctions;
 
-/**
- * Trigger contexts read parameters without an item index. The shared readers take one; this view
- * lets them run unchanged (item 0 is the only "item" a trigger has).
- */
-function asItemParameters(ctx: TriggerContext): IExecuteFunctions {
-	const view = {
-		getNode: () => ctx.getNode(),
-		getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions) =>
-			ctx.getNodeParameter(name, fallback, options),
-	};
-	return view as unknown as IExecuteFunctions;
-}
-
 export interface TriggerSettings {
 	events: AnyformatEvent[];
 	/** undefined = all workflows. */
@@ -103,14 +85,14 @@ export function readTriggerSettings(ctx: TriggerContext): TriggerSettings {
 		});
 	}
 	const scope = ctx.getNodeParameter('workflowScope', 'all') as string;
-	const workflowId = scope === 'one' ? workflowIdOf(asItemParameters(ctx), 0) : undefined;
+	const workflowId = scope === 'one' ? workflowIdOf(triggerParameters(ctx), 0) : undefined;
 	const includeData = ctx.getNodeParameter('includeData', true) as boolean;
 	const options = ctx.getNodeParameter('options', {}) as { allowHttp?: boolean };
 	return {
 		events,
 		workflowId,
 		includeData,
-		shape: includeData ? readShapeOptions(asItemParameters(ctx), 0) : undefined,
+		shape: includeData ? readShapeOptions(triggerParameters(ctx), 0) : undefined,
 		allowHttp: options.allowHttp === true,
 	};
 }

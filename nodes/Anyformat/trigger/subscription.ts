@@ -13,12 +13,10 @@ import {
 	subscriptionUrl,
 	tokenOf,
 } from './state';
+import { isObject } from '../../shared/values';
 
 const WEBHOOKS_PATH = '/v2/webhooks/';
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function idOf(subscription: IDataObject): string {
 	const id = subscription.id;

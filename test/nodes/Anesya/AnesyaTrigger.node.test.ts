@@ -155,7 +155,7 @@ describe('Anesya Trigger: deliveries', () => {
 		const later = await deliver({}, { body: delivery('extract.completed', extract(), '2025-06-25T15:00:00Z') }, double);
 		expect(first.items).toHaveLength(1);
 		expect(again.result.workflowData).toBeUndefined();
-		expect(again.result.webhookResponse).toEqual({ received: true, ignored: 'duplicate delivery' });
+		expect(again.result.webhookResponse).toEqual({ received: true, duplicate: true });
 		// A new timestamp is a new delivery (e.g. a re-run of the extraction).
 		expect(later.items).toHaveLength(1);
 	});

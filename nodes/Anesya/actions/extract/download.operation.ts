@@ -3,9 +3,8 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 // Binary output and Content-Disposition parsing are one idea for both services; they live with the
 // anyformat node until the shared core hosts them.
-import { binaryOutputItem, outputBinaryFieldProperty, readOutputBinaryField } from '../../../Anyformat/helpers/binaryOutput';
-import { fileNameFromContentDisposition } from '../../../Anyformat/helpers/download';
-import { readWaitOptions, waitForCompletionProperties } from '../../../shared/descriptions';
+import { binaryOutputItem, fileNameFromContentDisposition } from '../../../shared/binary';
+import { outputBinaryFieldProperty, readOutputBinaryField, readWaitOptions, waitForCompletionProperties } from '../../../shared/descriptions';
 import { invalidInput } from '../../../shared/errors';
 import { pollUntil, PollTimeoutError, type PollState } from '../../../shared/poll';
 import type { ApiResponse } from '../../../shared/request';

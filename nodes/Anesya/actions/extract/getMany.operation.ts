@@ -3,8 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 // Return All + Limit are one idea for both services; they live with the anyformat node until the
 // shared core hosts them.
-import { readLimit, returnAllOrLimit } from '../../../Anyformat/actions/common.descriptions';
-import { outputProperty, readShapeOptions } from '../../../shared/descriptions';
+import { outputProperty, readLimit, readShapeOptions, returnAllOrLimit } from '../../../shared/descriptions';
 import { invalidInput } from '../../../shared/errors';
 import { mapConcurrent } from '../../../shared/pipeline';
 import { fetchExtract } from '../../helpers/jobs';

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 // Return All + Limit are one idea for both services; they live with the anyformat node until the
 // shared core hosts them.
-import { readLimit, returnAllOrLimit } from '../../../Anyformat/actions/common.descriptions';
+import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
 import { anesyaList } from '../../transport';
 
 export const description = updateDisplayOptions(

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { deleteAnyformatResource } from '../../helpers/delete';
+import { deleteResource } from '../../../shared/request';
+import { anyformatApi } from '../../transport';
 import { collectionIdProperty, requiredId } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -15,7 +16,7 @@ export const description = updateDisplayOptions({ show: { resource: ['extraction
 
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const collectionId = requiredId(this, itemIndex, 'collectionId', 'Collection ID', 'Map the collection ID of the document to delete.');
-	await deleteAnyformatResource(this, {
+	await deleteResource(this, anyformatApi, {
 		path: `/v2/files/${encodeURIComponent(collectionId)}/`,
 		itemIndex,
 		notFound: {

@@ -1,20 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { inFlightLimit } from '../../../shared/batch';
-import {
-	batchOptionsProperty,
-	outputProperty,
-	readShapeOptions,
-	readWaitOptions,
-	resultOptionsProperty,
-	waitForCompletionProperties,
-} from '../../../shared/descriptions';
+import { submissionOutputProperties } from '../../../shared/descriptions';
 import { invalidInput } from '../../../shared/errors';
 import { runAnyformatExtraction } from '../../helpers/jobs';
 import { postDocument } from '../../helpers/documentInput';
 import { ANYFORMAT_MAX_FILE_BYTES } from '../../transport';
-import { workflowIdOf, workflowLocator } from '../common.descriptions';
+import { workflowLocator } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	workflowLocator,
@@ -28,10 +20,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. Invoice #12345 from Acme Corp. Total: $1,250.00',
 		description: 'The text to extract fields from, such as an email body or text already read from a document',
 	},
-	...waitForCompletionProperties,
-	{ ...outputProperty, displayOptions: { show: { waitForCompletion: [true] } } },
-	{ ...resultOptionsProperty, displayOptions: { show: { waitForCompletion: [true] }, hide: { output: ['raw'] } } },
-	batchOptionsProperty,
+	...submissionOutputProperties(),
 ];
 
 export const description = updateDisplayOptions(
@@ -40,43 +29,30 @@ export const description = updateDisplayOptions(
 );
 
 export async function executeBatch(this: IExecuteFunctions, itemCount: number, stopOnError: boolean) {
-	const batchOptions = this.getNodeParameter('batchOptions', 0, {}) as IDataObject;
-	return await runAnyformatExtraction(
-		this,
-		itemCount,
-		stopOnError,
-		async (itemIndex) => {
-			const workflowId = workflowIdOf(this, itemIndex);
-			const raw = this.getNodeParameter('text', itemIndex, '') as unknown;
-			const text = typeof raw === 'string' ? raw : raw === null || raw === undefined ? '' : JSON.stringify(raw);
-			if (!text.trim()) {
-				throw invalidInput(
-					this.getNode(),
-					itemIndex,
-					'Text',
-					'is empty',
-					'Enter the text to extract from, or map it from a previous node (e.g. {{ $json.body }}).',
-				);
-			}
-			if (Buffer.byteLength(text, 'utf8') > ANYFORMAT_MAX_FILE_BYTES) {
-				throw invalidInput(
-					this.getNode(),
-					itemIndex,
-					'Text',
-					'is longer than the 20 MB anyformat accepts',
-					'Send the text in smaller parts.',
-				);
-			}
-			const { wait, timeoutMs } = readWaitOptions(this, itemIndex);
-			return {
-				workflowId,
-				label: `text (${text.length} characters)`,
-				wait,
-				timeoutMs,
-				shape: wait ? readShapeOptions(this, itemIndex) : undefined,
-				send: async () => await postDocument(this, { workflowId, endpoint: 'run', part: { field: 'text', text }, itemIndex }),
-			};
-		},
-		inFlightLimit(batchOptions.maxInFlight, 30),
-	);
+	return await runAnyformatExtraction(this, itemCount, stopOnError, async (itemIndex, workflowId) => {
+		const raw = this.getNodeParameter('text', itemIndex, '') as unknown;
+		const text = typeof raw === 'string' ? raw : raw === null || raw === undefined ? '' : JSON.stringify(raw);
+		if (!text.trim()) {
+			throw invalidInput(
+				this.getNode(),
+				itemIndex,
+				'Text',
+				'is empty',
+				'Enter the text to extract from, or map it from a previous node (e.g. {{ $json.body }}).',
+			);
+		}
+		if (Buffer.byteLength(text, 'utf8') > ANYFORMAT_MAX_FILE_BYTES) {
+			throw invalidInput(
+				this.getNode(),
+				itemIndex,
+				'Text',
+				'is longer than the 20 MB anyformat accepts',
+				'Send the text in smaller parts.',
+			);
+		}
+		return {
+			label: `text (${text.length} characters)`,
+			send: async () => await postDocument(this, { workflowId, endpoint: 'run', part: { field: 'text', text }, itemIndex }),
+		};
+	});
 }

@@ -2,12 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { runDocumentBatch } from '../../../shared/batch';
-import {
-	outputProperty,
-	readShapeOptions,
-	resultOptionsProperty,
-} from '../../../shared/descriptions';
-import { invalidInput } from '../../../shared/errors';
+import { outputProperty, readShapeOptions, readWaitOptions, resultOptionsProperty, waitForCompletionProperties } from '../../../shared/descriptions';
 import type { ShapeOptions } from '../../../shared/items';
 import type { ItemOutput } from '../../../shared/router';
 import {
@@ -22,22 +17,11 @@ const properties: INodeProperties[] = [
 	workflowLocator,
 	collectionIdProperty,
 	{
+		...waitForCompletionProperties[0],
 		displayName: 'Wait If Still Processing',
-		name: 'waitForCompletion',
-		type: 'boolean',
-		default: true,
-		description:
-			'Whether to wait for a document that is still processing. Off: output "ready: false" for it at once.',
+		description: 'Whether to wait for a document that is still processing. Off: output "ready: false" for it at once.',
 	},
-	{
-		displayName: 'Timeout (Seconds)',
-		name: 'timeout',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 600,
-		displayOptions: { show: { waitForCompletion: [true] } },
-		description: 'How long to wait for each document before failing with its ID',
-	},
+	{ ...waitForCompletionProperties[1], description: 'How long to wait for each document before failing with its ID' },
 	outputProperty,
 	resultOptionsProperty,
 ];
@@ -71,15 +55,11 @@ export async function executeBatch(this: IExecuteFunctions, itemCount: number, s
 				'Collection ID',
 				'Map the "id" output by an extraction (Wait for Completion off) or "_meta.collectionId".',
 			);
-			const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
-			const seconds = wait ? (this.getNodeParameter('timeout', itemIndex, 600) as number) : 0;
-			if (wait && !(typeof seconds === 'number' && seconds > 0)) {
-				throw invalidInput(this.getNode(), itemIndex, 'Timeout (Seconds)', `"${String(seconds)}" is not a positive number`, 'Enter how many seconds to wait, e.g. 600.');
-			}
+			const { wait, timeoutMs } = readWaitOptions(this, itemIndex);
 			return {
 				job: { workflowId, collectionId, itemIndex },
 				wait,
-				timeoutMs: seconds * 1000,
+				timeoutMs,
 				shape: readShapeOptions(this, itemIndex),
 			};
 		},

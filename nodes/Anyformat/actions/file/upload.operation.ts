@@ -3,7 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { runDocumentBatch } from '../../../shared/batch';
 import type { InputFile } from '../../../shared/binary';
-import { inputBinaryFieldProperty, postDocument, readInputDocument } from '../../helpers/documentInput';
+import { inputBinaryFieldProperty } from '../../../shared/descriptions';
+import { postDocument, readInputDocument } from '../../helpers/documentInput';
 import { collectionChecker, type CollectionJob } from '../../helpers/jobs';
 import { workflowIdOf, workflowLocator } from '../common.descriptions';
 

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
 import { anyformatList } from '../../transport';
-import { readLimit, returnAllOrLimit, workflowIdOf, workflowLocator } from '../common.descriptions';
+import { workflowIdOf, workflowLocator } from '../common.descriptions';
 
 /**
  * A Get Many operation over one of a workflow's v2 lists (`files` = file collections, `runs`): one

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { binaryOutputItem, outputBinaryFieldProperty, readOutputBinaryField } from '../../helpers/binaryOutput';
-import { fileNameFromContentDisposition, mediaType } from '../../helpers/download';
+import { binaryOutputItem, fileNameFromContentDisposition, mediaType } from '../../../shared/binary';
+import { outputBinaryFieldProperty, readOutputBinaryField } from '../../../shared/descriptions';
 import { anyformatRequest } from '../../transport';
 import { jobIdOf, jobIdProperty } from './jobId';
 

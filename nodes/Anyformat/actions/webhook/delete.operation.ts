@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { deleteAnyformatResource } from '../../helpers/delete';
+import { deleteResource } from '../../../shared/request';
+import { anyformatApi } from '../../transport';
 import { requiredId } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -20,7 +21,7 @@ export const description = updateDisplayOptions({ show: { resource: ['webhook'],
 
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const webhookId = requiredId(this, itemIndex, 'webhookId', 'Webhook ID', 'Map the "id" output by Webhook → Create or Get Many.');
-	await deleteAnyformatResource(this, {
+	await deleteResource(this, anyformatApi, {
 		path: `/v2/webhooks/${encodeURIComponent(webhookId)}/`,
 		itemIndex,
 		notFound: {

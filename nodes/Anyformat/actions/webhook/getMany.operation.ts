@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
 import { anyformatBody } from '../../transport';
-import { readLimit, returnAllOrLimit } from '../common.descriptions';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['webhook'], operation: ['getAll'] } },

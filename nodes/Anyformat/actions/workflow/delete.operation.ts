@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { deleteAnyformatResource } from '../../helpers/delete';
+import { deleteResource } from '../../../shared/request';
+import { anyformatApi } from '../../transport';
 import { workflowIdOf, workflowLocator } from '../common.descriptions';
 
 export const description = updateDisplayOptions({ show: { resource: ['workflow'], operation: ['delete'] } }, [
@@ -13,7 +14,7 @@ export const description = updateDisplayOptions({ show: { resource: ['workflow']
 
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const workflowId = workflowIdOf(this, itemIndex);
-	await deleteAnyformatResource(this, {
+	await deleteResource(this, anyformatApi, {
 		path: `/v2/workflows/${encodeURIComponent(workflowId)}/`,
 		itemIndex,
 		notFound: {

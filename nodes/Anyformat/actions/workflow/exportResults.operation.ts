@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { invalidInput } from '../../../shared/errors';
-import { binaryOutputItem, outputBinaryFieldProperty, readOutputBinaryField } from '../../helpers/binaryOutput';
+import { binaryOutputItem } from '../../../shared/binary';
+import { outputBinaryFieldProperty, readOutputBinaryField } from '../../../shared/descriptions';
 import { exportFilterQuery } from '../../helpers/exportFilters';
 import { anyformatBody, anyformatRequest } from '../../transport';
 import { workflowIdOf, workflowLocator } from '../common.descriptions';

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
 import { anyformatList } from '../../transport';
-import { returnAllOrLimit, readLimit } from '../common.descriptions';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['workflow'], operation: ['getAll'] } },

@@ -1,4 +1,4 @@
-import { fileNameFromContentDisposition, mediaType } from '../../../../nodes/Anyformat/helpers/download';
+import { fileNameFromContentDisposition, mediaType } from '../../../nodes/shared/binary';
 
 describe('fileNameFromContentDisposition', () => {
 	it.each([

@@ -1,0 +1,12 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** A plain JSON object (not an array, not null). */
+export function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The string in a header or query value that may also come as a list. */
+export function firstString(value: unknown): string | undefined {
+	const first = Array.isArray(value) ? value[0] : value;
+	return typeof first === 'string' ? first : undefined;
+}
