@@ -1,6 +1,7 @@
 // P4, in its own process so nothing else shares the heap: 8 uploads of a 20 MB file in flight at
 // once through the built Anyformat node; the fake API runs in ANOTHER process (it stores uploads)
 // and holds every upload's response for a while, so all 8 bodies are in flight together.
+// argv[2] = 'filesystem' (n8n 2.x default: files in the binary store) or 'memory' (base64 in the item).
 import './env';
 
 import { spawn } from 'node:child_process';
@@ -8,9 +9,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { INodeType } from 'n8n-workflow';
+import type { INodeExecutionData, INodeType } from 'n8n-workflow';
 
-import { fileItem, runNode } from '../test/helpers/n8n-harness';
+import { fileItem, runNode, storedFileItem } from '../test/helpers/n8n-harness';
 import { builtNode } from './common';
 
 const UPLOADS = 8;
@@ -40,8 +41,30 @@ async function main() {
 			body: JSON.stringify({ name: 'Memory', fields: [{ name: 'title', description: 'Title', data_type: 'string' }] }),
 		}).then(async (r) => (await r.json()) as { id: string });
 
+		const mode = process.argv[2] === 'memory' ? 'memory' : 'filesystem';
 		const file = Buffer.alloc(FILE_BYTES, 7);
-		const items = Array.from({ length: UPLOADS }, (_, i) => fileItem(file, `large-${i}.pdf`, 'application/pdf'));
+		const items: INodeExecutionData[] = [];
+		for (let i = 0; i < UPLOADS; i++) {
+			items.push(mode === 'memory' ? fileItem(file, `large-${i}.pdf`, 'application/pdf') : await storedFileItem(file, `large-${i}.pdf`, 'application/pdf'));
+		}
+		const Anyformat = builtNode<INodeType>('nodes/Anyformat/Anyformat.node.js', 'Anyformat');
+		const upload = async (batch: typeof items) =>
+			await runNode({
+				nodeType: new Anyformat(),
+				parameters: {
+					resource: 'extraction',
+					operation: 'extractFromFile',
+					workflow: { __rl: true, mode: 'id', value: workflow.id },
+					waitForCompletion: false,
+					batchOptions: { maxInFlight: UPLOADS },
+				},
+				credentials: { anyformatApi: { apiKey: 'af_test_key', baseUrl: fake.urls.anyformat } },
+				items: batch,
+			});
+		// One small upload first, so the figure is the cost of uploads in flight, not of loading the
+		// code paths the first time (a running n8n has them loaded already).
+		const warmUp = mode === 'memory' ? fileItem(Buffer.alloc(1024, 7), 'warm-up.pdf', 'application/pdf') : await storedFileItem(Buffer.alloc(1024, 7), 'warm-up.pdf', 'application/pdf');
+		await upload([warmUp]);
 		global.gc?.();
 		global.gc?.();
 		const baseline = process.memoryUsage().rss;
@@ -50,19 +73,7 @@ async function main() {
 			peak = Math.max(peak, process.memoryUsage().rss);
 		}, 5);
 
-		const Anyformat = builtNode<INodeType>('nodes/Anyformat/Anyformat.node.js', 'Anyformat');
-		const result = await runNode({
-			nodeType: new Anyformat(),
-			parameters: {
-				resource: 'extraction',
-				operation: 'extractFromFile',
-				workflow: { __rl: true, mode: 'id', value: workflow.id },
-				waitForCompletion: false,
-				batchOptions: { maxInFlight: UPLOADS },
-			},
-			credentials: { anyformatApi: { apiKey: 'af_test_key', baseUrl: fake.urls.anyformat } },
-			items,
-		});
+		const result = await upload(items);
 		clearInterval(sampler);
 		peak = Math.max(peak, process.memoryUsage().rss);
 		if (result.error || result.items.length !== UPLOADS) throw new Error(`uploads failed: ${result.error?.message}`);
@@ -72,7 +83,8 @@ async function main() {
 		console.log(
 			JSON.stringify({
 				rssGrowthPerUploadRatio: +ratio.toFixed(3),
-				detail: `P4: ${UPLOADS} uploads × ${(FILE_BYTES / 1048576).toFixed(1)} MB in flight (n8n in-memory binary data): baseline RSS ${(baseline / 1048576).toFixed(0)} MB, peak ${(peak / 1048576).toFixed(0)} MB, growth ${(growth / 1048576).toFixed(0)} MB`,
+				mode,
+				detail: `P4 (${mode} binary data): ${UPLOADS} uploads × ${(FILE_BYTES / 1048576).toFixed(1)} MB in flight: baseline RSS ${(baseline / 1048576).toFixed(0)} MB, peak ${(peak / 1048576).toFixed(0)} MB, growth ${(growth / 1048576).toFixed(0)} MB`,
 			}),
 		);
 	} finally {

@@ -86,16 +86,46 @@ export async function prepareInputFile(
 	// Stored outside the item (filesystem, database, S3): check the recorded size, read on demand.
 	const binaryId = binary.id;
 	const metadata = await ctx.helpers.getBinaryMetadata(binaryId);
-	if (typeof metadata.fileSize === 'number') checkSize(metadata.fileSize);
+	const recordedSize = typeof metadata.fileSize === 'number' ? metadata.fileSize : undefined;
+	if (recordedSize !== undefined) checkSize(recordedSize);
 	return {
 		fileName,
 		mimeType,
 		field,
-		byteLength: typeof metadata.fileSize === 'number' ? metadata.fileSize : binary.bytes,
+		byteLength: recordedSize ?? binary.bytes,
 		load: async () => {
+			if (recordedSize !== undefined) return storedFileSource(ctx, binaryId, fileName, mimeType, recordedSize);
 			const source = bufferSource(await ctx.helpers.getBinaryDataBuffer(itemIndex, field), fileName, mimeType);
 			checkSize(source.byteLength);
 			return source;
+		},
+	};
+}
+
+/** Chunk size when streaming a stored file into a request body. */
+const STREAM_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * A file in n8n's binary store, streamed straight into the request body: a 20 MB upload holds
+ * 20 MB, not a read buffer plus a body copy.
+ */
+function storedFileSource(ctx: IExecuteFunctions, binaryId: string, fileName: string, mimeType: string, byteLength: number): FileSource {
+	return {
+		fileName,
+		mimeType,
+		byteLength,
+		writeInto: async (target, offset) => {
+			const stream = await ctx.helpers.getBinaryStream(binaryId, STREAM_CHUNK_BYTES);
+			let written = 0;
+			for await (const chunk of stream as AsyncIterable<Buffer>) {
+				// A file larger than recorded would overrun the body; the caller reports the mismatch.
+				if (written + chunk.length > byteLength) {
+					stream.destroy();
+					return written + chunk.length;
+				}
+				written += chunk.copy(target, offset + written);
+			}
+			return written;
 		},
 	};
 }

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 
-/** File content that knows its size and can write itself into a buffer (no intermediate copies). */
+/** File content that knows its size and writes itself into a buffer (no intermediate copies). */
 export interface FileSource {
 	fileName: string;
 	mimeType: string;
 	byteLength: number;
-	/** Writes the content at `offset` and returns the number of bytes written. */
-	copyInto(target: Buffer, offset: number): number;
+	/** Writes the content at `offset`; resolves with the number of bytes written. */
+	writeInto(target: Buffer, offset: number): Promise<number>;
 }
 
 /** A form field: text, or a file part sent with its file name and MIME type. */
@@ -17,7 +17,7 @@ export function bufferSource(data: Buffer, fileName: string, mimeType: string): 
 		fileName,
 		mimeType,
 		byteLength: data.length,
-		copyInto: (target, offset) => data.copy(target, offset),
+		writeInto: async (target, offset) => data.copy(target, offset),
 	};
 }
 
@@ -27,7 +27,7 @@ export function base64Source(base64: string, fileName: string, mimeType: string)
 		fileName,
 		mimeType,
 		byteLength: Buffer.byteLength(base64, 'base64'),
-		copyInto: (target, offset) => target.write(base64, offset, 'base64'),
+		writeInto: async (target, offset) => target.write(base64, offset, 'base64'),
 	};
 }
 
@@ -47,10 +47,10 @@ function safeMimeType(mimeType: string): string {
  * Content-Length (some upload endpoints hang on chunked bodies), and it can be resent unchanged
  * after a 429.
  */
-export function buildMultipart(
+export async function buildMultipart(
 	parts: MultipartPart[],
 	boundary = `----n8nDocumentExtraction${randomBytes(12).toString('hex')}`,
-): { body: Buffer; contentType: string; boundary: string } {
+): Promise<{ body: Buffer; contentType: string; boundary: string }> {
 	const heads = parts.map((part) => {
 		let head = `--${boundary}\r\nContent-Disposition: form-data; name="${escapeHeaderValue(part.field)}"`;
 		if ('file' in part) {
@@ -69,10 +69,10 @@ export function buildMultipart(
 
 	const body = Buffer.allocUnsafe(total);
 	let offset = 0;
-	parts.forEach((part, i) => {
+	for (const [i, part] of parts.entries()) {
 		offset += heads[i].copy(body, offset);
 		if ('file' in part) {
-			const written = part.file.copyInto(body, offset);
+			const written = await part.file.writeInto(body, offset);
 			if (written !== part.file.byteLength) {
 				throw new Error(`File "${part.file.fileName}" holds ${written} bytes, expected ${part.file.byteLength}`);
 			}
@@ -81,7 +81,7 @@ export function buildMultipart(
 			offset += values[i]!.copy(body, offset);
 		}
 		offset += body.write('\r\n', offset, 'latin1');
-	});
+	}
 	offset += tail.copy(body, offset);
 	if (offset !== total) throw new Error(`Multipart body length mismatch (${offset} != ${total})`);
 

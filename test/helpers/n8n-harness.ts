@@ -2,7 +2,12 @@
 // so integration tests exercise n8n's own parameter handling, binary helpers, pairing checks and
 // HTTP stack (httpRequestWithAuthentication → OutboundHttp/axios) against the fake API over real
 // HTTP. Only credential storage is replaced: credentials come from the test.
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Container } from '@n8n/di';
+import { BinaryDataConfig, BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
@@ -129,6 +134,41 @@ export function fileItem(
 			[field]: { data: data.toString('base64'), mimeType, fileName, fileExtension: extension, fileSize: String(data.length) },
 		},
 	};
+}
+
+let binaryStore: Promise<void> | undefined;
+
+/**
+ * Switches n8n-core's binary store to filesystem mode, as n8n 2.x runs by default (it has no
+ * in-memory mode any more), once per process.
+ */
+export async function useFilesystemBinaryData(): Promise<void> {
+	binaryStore ??= (async () => {
+		const config = Container.get(BinaryDataConfig);
+		config.mode = 'filesystem';
+		config.localStoragePath = mkdtempSync(join(tmpdir(), 'n8n-binary-data-'));
+		await Container.get(BinaryDataService).init();
+	})();
+	await binaryStore;
+}
+
+/** An input item whose file sits in n8n's binary store (filesystem mode), as real n8n 2.x passes files. */
+export async function storedFileItem(
+	content: Buffer | string,
+	fileName: string,
+	mimeType: string,
+	json: IDataObject = {},
+	field = 'data',
+): Promise<INodeExecutionData> {
+	await useFilesystemBinaryData();
+	const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
+	const extension = fileName.includes('.') ? fileName.split('.').pop() : undefined;
+	const stored = await Container.get(BinaryDataService).store(
+		{ type: 'execution', workflowId: 'test-workflow', executionId: 'test-execution' },
+		data,
+		{ data: '', mimeType, fileName, fileExtension: extension },
+	);
+	return { json, binary: { [field]: stored } };
 }
 
 export interface RunNodeOptions {

@@ -167,7 +167,7 @@ export async function anesyaUpload<T>(
 	parts: MultipartPart[],
 	options: { qs?: IDataObject; itemIndex: number },
 ): Promise<T> {
-	const multipart = buildMultipart(parts);
+	const multipart = await buildMultipart(parts);
 	const response = await anesyaRequest<T>(ctx, {
 		method: 'POST',
 		path,

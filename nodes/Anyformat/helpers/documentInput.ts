@@ -18,7 +18,7 @@ export async function postDocument(
 	ctx: IExecuteFunctions,
 	options: { workflowId: string; endpoint: 'run' | 'upload'; part: MultipartPart; itemIndex: number; signal?: AbortSignal },
 ): Promise<IDataObject> {
-	const multipart = buildMultipart([options.part]);
+	const multipart = await buildMultipart([options.part]);
 	return await anyformatBody(ctx, {
 		method: 'POST',
 		path: `/v2/workflows/${encodeURIComponent(options.workflowId)}/${options.endpoint}/`,

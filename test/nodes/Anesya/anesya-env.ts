@@ -7,38 +7,13 @@ import { Anesya } from '../../../nodes/Anesya/Anesya.node';
 import { buildTextPdf, startFakeApi, type FakeApi, type FakeApiOptions, type RequestLogEntry } from '../../fake-api';
 import { invoiceText } from '../../fixtures/invoices';
 import { fileItem, runNode, type RunNodeResult } from '../../helpers/n8n-harness';
+import { INVOICE_SCHEMA } from '../../fixtures/invoices';
+
+export { INVOICE_SCHEMA };
 
 export const TOKEN = 'anesya_test_token';
 
 /** The JSON schema (Anesya's format) for the invoices of test/fixtures/invoices.ts. */
-export const INVOICE_SCHEMA = {
-	type: 'object',
-	required: ['invoice_number', 'total_amount'],
-	properties: {
-		invoice_number: { type: 'string', description: 'Invoice number' },
-		invoice_date: { type: 'string', format: 'date', description: 'Invoice date' },
-		vendor: {
-			type: 'object',
-			description: 'Vendor',
-			properties: { vendor_name: { type: 'string', description: 'Vendor name' } },
-		},
-		total_amount: { type: 'number', description: 'Total amount' },
-		currency: { type: 'string', enum: ['EUR', 'USD'], description: 'Currency' },
-		line_items: {
-			type: 'array',
-			description: 'Invoice lines',
-			items: {
-				type: 'object',
-				properties: {
-					description: { type: 'string', description: 'What was sold' },
-					quantity: { type: 'integer', description: 'How many' },
-					amount: { type: 'number', description: 'Line total' },
-				},
-			},
-		},
-	},
-};
-
 /** An input item carrying invoice n as a PDF (Anesya accepts PDF, PNG and JPEG only). */
 export function invoicePdfItem(n: number, options: { fail?: boolean; field?: string; fileName?: string } = {}): INodeExecutionData {
 	const pdf = buildTextPdf(invoiceText(n, { fail: options.fail }));

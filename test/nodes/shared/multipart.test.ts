@@ -19,9 +19,9 @@ function parse(body: Buffer, contentType: string) {
 }
 
 describe('buildMultipart', () => {
-	it('builds text and file parts that parse back byte for byte', () => {
+	it('builds text and file parts that parse back byte for byte', async () => {
 		const pdf = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x0d, 0x0a, 0x2d, 0x2d]);
-		const { body, contentType } = buildMultipart([
+		const { body, contentType } = await buildMultipart([
 			{ field: 'text', text: 'Invoice #1 — total €5' },
 			{ field: 'file', file: bufferSource(pdf, 'invoice.pdf', 'application/pdf') },
 		]);
@@ -35,14 +35,14 @@ describe('buildMultipart', () => {
 		expect(body.subarray(-4).toString()).toBe('--\r\n');
 	});
 
-	it('decodes n8n base64 binary data straight into the body', () => {
+	it('decodes n8n base64 binary data straight into the body', async () => {
 		const data = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256));
-		const { body, contentType } = buildMultipart([{ field: 'file', file: base64Source(data.toString('base64'), 'scan.png', 'image/png') }]);
+		const { body, contentType } = await buildMultipart([{ field: 'file', file: base64Source(data.toString('base64'), 'scan.png', 'image/png') }]);
 		expect(parse(body, contentType)[0].content.equals(data)).toBe(true);
 	});
 
-	it('escapes quotes and line breaks in names like browsers do, keeps UTF-8', () => {
-		const { body, contentType } = buildMultipart([
+	it('escapes quotes and line breaks in names like browsers do, keeps UTF-8', async () => {
+		const { body, contentType } = await buildMultipart([
 			{ field: 'file', file: bufferSource(Buffer.from('x'), 'Facture "été"\r\n.pdf', 'application/pdf\r\nX-Evil: 1') },
 		]);
 		const [part] = parse(body, contentType);
@@ -51,13 +51,13 @@ describe('buildMultipart', () => {
 		expect(part.headers.split('\r\n')).toHaveLength(2);
 	});
 
-	it('rejects base64 data that decodes to fewer bytes than announced', () => {
-		expect(() => buildMultipart([{ field: 'file', file: { ...base64Source('AAAA', 'a', 'b'), byteLength: 10 } }])).toThrow(/holds 3 bytes, expected 10/);
+	it('rejects base64 data that decodes to fewer bytes than announced', async () => {
+		await expect(buildMultipart([{ field: 'file', file: { ...base64Source('AAAA', 'a', 'b'), byteLength: 10 } }])).rejects.toThrow(/holds 3 bytes, expected 10/);
 	});
 
-	it('uses a fresh boundary per body', () => {
-		const a = buildMultipart([{ field: 'a', text: '1' }]).boundary;
-		const b = buildMultipart([{ field: 'a', text: '1' }]).boundary;
+	it('uses a fresh boundary per body', async () => {
+		const a = (await buildMultipart([{ field: 'a', text: '1' }])).boundary;
+		const b = (await buildMultipart([{ field: 'a', text: '1' }])).boundary;
 		expect(a).not.toBe(b);
 	});
 });

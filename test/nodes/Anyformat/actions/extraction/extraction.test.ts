@@ -1,7 +1,7 @@
 import { Anyformat } from '../../../../../nodes/Anyformat/Anyformat.node';
 import { startFakeApi, type FakeApi } from '../../../../fake-api';
 import { invoiceText, invoiceWorkflow } from '../../../../fixtures/invoices';
-import { fileItem, runNode } from '../../../../helpers/n8n-harness';
+import { fileItem, runNode, storedFileItem } from '../../../../helpers/n8n-harness';
 
 const API_KEY = 'af_test_key';
 let fake: FakeApi;
@@ -56,6 +56,16 @@ describe('Extraction → Extract From File', () => {
 		expect(collection.files[0]).toMatchObject({ fileName: 'invoice-1.txt', contentType: 'text/plain' });
 		expect(submissions()).toHaveLength(1);
 		expect(fake.log.every((e) => e.auth.valid && e.auth.scheme === 'bearer')).toBe(true);
+	});
+
+	it('streams a file kept in the binary store (filesystem mode, n8n 2.x default) byte for byte', async () => {
+		const content = Buffer.concat([Buffer.from(invoiceText(3)), Buffer.alloc(700_000, 0x20)]);
+		const item = await storedFileItem(content, 'stored.txt', 'text/plain');
+		expect(item.binary!.data.id).toMatch(/^filesystem-v2:/);
+		const { items, error } = await extractFromFile({}, [item]);
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ invoice_number: 'INV-1003', _meta: { fileName: 'stored.txt' } });
+		expect(fake.anyformat.collections[0].files[0]).toMatchObject({ fileName: 'stored.txt', contentType: 'text/plain', size: content.length });
 	});
 
 	it('Detailed output carries confidence, verification status and evidence per field', async () => {
