@@ -1,0 +1,111 @@
+/**
+ * Anyformat Trigger in a real n8n 2.41.1:
+ *  - activation registers ONE subscription at the fake API (at the production URL + a random token);
+ *  - an extraction on the fake → a signed delivery → exactly one execution whose output carries the
+ *    extracted fields; the same delivery again starts nothing; the delivery is answered with an empty 200;
+ *  - deactivation removes the subscription; five re-activations never leave more than one.
+ */
+import { startFakeApi, type FakeApi } from '../fake-api';
+import { invoiceText, invoiceWorkflow } from '../fixtures/invoices';
+import { N8nApi, type CredentialRef } from './support/n8n-api';
+import { startN8n, type N8nInstance } from './support/n8n-instance';
+import { Timings } from './support/timings';
+import { triggerWorkflow } from './support/workflows';
+
+const API_KEY = 'af_test_key';
+const timings = new Timings();
+let fake: FakeApi;
+let n8n: N8nInstance | undefined;
+let api: N8nApi;
+let credential: CredentialRef;
+let mostSubscriptions = 0;
+
+beforeAll(async () => {
+	fake = await startFakeApi({ anyformat: { apiKeys: [API_KEY], latencyMs: 300, allowHttpWebhooks: true } });
+	// Watch the subscription count on every change the fake sees, to catch even a brief duplicate.
+	fake.on('change', () => (mostSubscriptions = Math.max(mostSubscriptions, fake.anyformat.webhooks.length)));
+	n8n = await timings.measure('n8n start', () => startN8n({ label: 'anyformat-trigger' }));
+	api = await N8nApi.connect(n8n);
+	credential = await api.createCredential('anyformatApi', { apiKey: API_KEY, baseUrl: fake.urls.anyformat });
+}, 180_000);
+
+afterAll(async () => {
+	await n8n?.stop();
+	await fake?.close();
+	process.stdout.write(`\n${timings.summary('anyformat trigger e2e timings')}\n\n`);
+}, 60_000);
+
+async function submitToFake(workflowId: string, text: string): Promise<string> {
+	const form = new FormData();
+	form.append('text', text);
+	const response = await fetch(`${fake.urls.anyformat}/v2/workflows/${workflowId}/run/`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${API_KEY}` },
+		body: form,
+	});
+	return ((await response.json()) as { id: string }).id;
+}
+
+describe('Anyformat Trigger in real n8n', () => {
+	it('registers once, runs once per extraction with the extracted fields, and unregisters', async () => {
+		const anyformatWorkflow = fake.anyformat.createWorkflow(invoiceWorkflow);
+		const { workflow } = triggerWorkflow({
+			type: 'anyformatTrigger',
+			name: 'Anyformat Trigger',
+			credentials: [credential],
+			parameters: { workflowScope: 'all', includeData: true, options: { allowHttp: true } },
+		});
+		const created = await api.createWorkflow(workflow, [credential]);
+
+		await timings.measure('activate → subscription at the fake', async () => {
+			await api.activate(created.id);
+			await fake.waitFor(() => fake.anyformat.webhooks.length === 1, { timeoutMs: 20_000 });
+		});
+		const [subscription] = fake.anyformat.webhooks;
+		expect(subscription.url).toMatch(new RegExp(`^${n8n!.url}/webhook/[0-9a-f-]+/webhook\\?token=[A-Za-z0-9_-]{43}$`));
+		expect(subscription.events).toEqual(['extraction.completed', 'extraction.failed']);
+
+		const collectionId = await submitToFake(anyformatWorkflow.id, invoiceText(42));
+		const delivery = await timings.measure('extraction → delivery answered', () =>
+			fake.waitFor(() => fake.anyformat.deliveries.find((d) => d.state === 'delivered'), { timeoutMs: 20_000 }),
+		);
+		expect(delivery.attempts.map((a) => a.status)).toEqual([200]);
+		expect(delivery.attempts[0].responseBody ?? '').toBe('');
+
+		const execution = await timings.measure('delivery → execution readable', () =>
+			api.waitForExecution((e) => e.status === 'success', { workflowId: created.id, timeoutMs: 20_000 }),
+		);
+		const output = execution.data?.resultData.runData['Anyformat Trigger']?.[0]?.data?.main?.[0] ?? [];
+		expect(output).toHaveLength(1);
+		expect(output[0].json).toMatchObject({
+			invoice_number: 'INV-1042',
+			vendor_name: 'Vendor 42',
+			total_amount: 1420,
+			line_items: [
+				{ description: 'Consulting', quantity: 10, amount: 1220 },
+				{ description: 'Travel', quantity: 1, amount: 200 },
+			],
+			_meta: { event: 'extraction.completed', collectionId, workflowId: anyformatWorkflow.id, deliveryId: delivery.messageId },
+		});
+
+		// The same delivery again (a retry from anyformat) is acknowledged but starts nothing.
+		fake.anyformat.redeliver(delivery.id);
+		await fake.waitFor(() => fake.anyformat.deliveries.find((d) => d.id === delivery.id && d.attempts.length === 2), { timeoutMs: 20_000 });
+		const executions = await api.listExecutions({ workflowId: created.id });
+		expect(executions).toHaveLength(1);
+
+		await timings.measure('deactivate → subscription gone', async () => {
+			await api.deactivate(created.id);
+			await fake.waitFor(() => fake.anyformat.webhooks.length === 0, { timeoutMs: 20_000 });
+		});
+
+		for (let round = 1; round <= 5; round++) {
+			await api.activate(created.id);
+			await fake.waitFor(() => fake.anyformat.webhooks.length === 1, { timeoutMs: 20_000 });
+			await api.deactivate(created.id);
+			await fake.waitFor(() => fake.anyformat.webhooks.length === 0, { timeoutMs: 20_000 });
+		}
+		expect(mostSubscriptions).toBe(1);
+		timings.record('5 re-activations: most subscriptions ever', mostSubscriptions, 'count');
+	});
+});
