@@ -3,8 +3,9 @@
 // call the API at all — invalid input never costs a request, let alone a submission.
 import type { INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 
+import { Anesya } from '../../nodes/Anesya/Anesya.node';
 import { Anyformat } from '../../nodes/Anyformat/Anyformat.node';
-import { startFakeApi, type FakeApi } from '../fake-api';
+import { buildTextPdf, startFakeApi, type FakeApi } from '../fake-api';
 import { invoiceText } from '../fixtures/invoices';
 import { fileItem, runNode } from '../helpers/n8n-harness';
 
@@ -59,7 +60,23 @@ const cases: Case[] = [
 	{ name: 'empty output field for a download', node: anyformat, parameters: { resource: 'job', operation: 'downloadFile', jobId: '362963', binaryPropertyName: '={{ $json.field }}' }, items: [{ json: { field: '' } }], parameter: 'Put Output File in Field' },
 	{ name: 'webhook URL that is not a URL', node: anyformat, parameters: { resource: 'webhook', operation: 'create', url: 'hooks.example.com/anyformat', events: ['extraction.completed'] }, parameter: 'URL' },
 	{ name: 'webhook event that anyformat does not send', node: anyformat, parameters: { resource: 'webhook', operation: 'create', url: 'https://hooks.example.com/x', events: ['extraction.started'] }, parameter: 'Events' },
+	...anesyaCases(),
 ];
+
+function anesyaCases(): Case[] {
+	const anesya = () => new Anesya();
+	const schema = { __rl: true, mode: 'id', value: '300f339f-da71-4f9f-80f6-c25a63baae75' };
+	const withSchema = (extra: INodeParameters = {}): INodeParameters => ({ resource: 'extract', operation: 'extractWithSchema', server: 'EU-1', schema, ...extra });
+	const pdf = fileItem(buildTextPdf(invoiceText(1)), 'invoice.pdf', 'application/pdf');
+	return [
+		{ name: 'Anesya: a Word document (PDF, PNG and JPEG only)', node: anesya, parameters: withSchema(), items: [pdf, fileItem('PK', 'offer.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')], parameter: 'Input Binary Field', problem: /type Anesya does not accept/ },
+		{ name: 'Anesya: page range ending before it starts', node: anesya, parameters: withSchema({ options: { pdfPageStart: 3, pdfPageEnd: 2 } }), items: [pdf], parameter: 'PDF Page End' },
+		{ name: 'Anesya: classifier that is not a UUID', node: anesya, parameters: withSchema({ options: { classifierId: 'invoice-classifier' } }), items: [pdf], parameter: 'Classifier ID' },
+		{ name: 'Anesya: metadata entry without a key', node: anesya, parameters: withSchema({ options: { metadata: { values: [{ key: ' ', value: 'x' }] } } }), items: [pdf], parameter: 'Metadata' },
+		{ name: 'Anesya: unknown server', node: anesya, parameters: withSchema({ server: 'US-1' }), items: [pdf], parameter: 'Server' },
+		{ name: 'Anesya: workflow ID that is not a UUID', node: anesya, parameters: { resource: 'extract', operation: 'extractWithWorkflow', workflowId: 'my-workflow', binaryPropertyNames: 'data' }, items: [pdf], parameter: 'Workflow ID' },
+	];
+}
 
 let fake: FakeApi;
 beforeAll(async () => {
@@ -75,7 +92,10 @@ describe(`bad-input catalogue (${cases.length} cases)`, () => {
 		const { error } = await runNode({
 			nodeType: c.node(),
 			parameters: c.parameters,
-			credentials: { anyformatApi: { apiKey: 'af_test_key', baseUrl: fake.urls.anyformat } },
+			credentials: {
+				anyformatApi: { apiKey: 'af_test_key', baseUrl: fake.urls.anyformat },
+				anesyaApi: { apiToken: 'anesya_test_token', baseUrl: fake.urls.anesya },
+			},
 			items,
 		});
 		expect(error).toBeDefined();

@@ -2,16 +2,22 @@
 // batch completes and each error is paired to its item; the API key never appears anywhere.
 import type { INodeExecutionData } from 'n8n-workflow';
 
+import { Anesya } from '../../nodes/Anesya/Anesya.node';
 import { Anyformat } from '../../nodes/Anyformat/Anyformat.node';
-import { startFakeApi, type FakeApi } from '../fake-api';
-import { invoiceText, invoiceWorkflow } from '../fixtures/invoices';
+import { buildTextPdf, startFakeApi, type FakeApi } from '../fake-api';
+import { INVOICE_SCHEMA, invoiceText, invoiceWorkflow } from '../fixtures/invoices';
 import { fileItem, runNode } from '../helpers/n8n-harness';
 
 const API_KEY = 'af_permanent_fault_key_0123456789';
+const ANESYA_TOKEN = 'anesya_permanent_fault_token_42';
+const EXPIRED_TOKEN = 'anesya_expired_token_0987654321';
 let fake: FakeApi;
 
 beforeAll(async () => {
-	fake = await startFakeApi({ anyformat: { apiKeys: [API_KEY], latencyMs: 100, rateLimits: false } });
+	fake = await startFakeApi({
+		anyformat: { apiKeys: [API_KEY], latencyMs: 100, rateLimits: false },
+		anesya: { tokens: [ANESYA_TOKEN], expiredTokens: [EXPIRED_TOKEN], latencyMs: 100 },
+	});
 });
 afterAll(async () => fake.close());
 beforeEach(() => {
@@ -96,4 +102,36 @@ it('without Continue On Fail the first failing item stops the node with an error
 	});
 	expect(error?.message).toMatch(/anyformat could not extract "bad.txt"/);
 	expect((error as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(1);
+});
+
+describe('Anesya', () => {
+	const pdf = (n: number) => fileItem(buildTextPdf(invoiceText(n)), `invoice-${n}.pdf`, 'application/pdf');
+	const extract = (token: string, items: INodeExecutionData[]) => {
+		const schemaId = fake.anesya.createSchema({ name: 'Invoices', description: 'Invoices', schema: INVOICE_SCHEMA }).id;
+		return runNode({
+			nodeType: new Anesya(),
+			parameters: { resource: 'extract', operation: 'extractWithSchema', server: 'EU-1', schema: { __rl: true, mode: 'id', value: schemaId } },
+			credentials: { anesyaApi: { apiToken: token, baseUrl: fake.urls.anesya } },
+			items,
+			continueOnFail: true,
+		});
+	};
+
+	it('403 insufficient credits: those items say so and are never retried; the others finish', async () => {
+		// Each one-page document costs 3 credits: the first two fit, the last two do not.
+		fake.anesya.setCredits(ANESYA_TOKEN, 6);
+		const { items } = await extract(ANESYA_TOKEN, [pdf(1), pdf(2), pdf(3), pdf(4)]);
+		expect(items.map((i) => i.json.invoice_number ?? null)).toEqual(['INV-1001', 'INV-1002', null, null]);
+		expect(items.slice(2).every((i) => /credits/i.test(String(i.json.error)))).toBe(true);
+		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(fake.log.filter((e) => e.submission && e.status === 403)).toHaveLength(2);
+		expect(JSON.stringify(items)).not.toContain(ANESYA_TOKEN);
+	});
+
+	it('401 for an expired token says that tokens expire, without the token', async () => {
+		const { items } = await extract(EXPIRED_TOKEN, [pdf(1)]);
+		expect(String(items[0].json.error)).toMatch(/Anesya/);
+		expect(`${String(items[0].json.error)} ${String(items[0].json.description)}`).toMatch(/expire|lifetime/i);
+		expect(JSON.stringify(items)).not.toContain(EXPIRED_TOKEN);
+	});
 });
