@@ -52,3 +52,8 @@ export function triggerParameters(ctx: IHookFunctions | IWebhookFunctions): Para
 		getNodeParameter: (name, _itemIndex, fallback, options) => ctx.getNodeParameter(name, fallback, options),
 	};
 }
+
+/** What a trigger's remembered deliveries belong to: this node in this workflow. */
+export function deliveryScope(ctx: IWebhookFunctions): string {
+	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+}

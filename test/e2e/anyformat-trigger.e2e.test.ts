@@ -90,9 +90,11 @@ describe('Anyformat Trigger in real n8n', () => {
 
 		// The same delivery again (a retry from anyformat) is acknowledged but starts nothing.
 		fake.anyformat.redeliver(delivery.id);
-		await fake.waitFor(() => fake.anyformat.deliveries.find((d) => d.id === delivery.id && d.attempts.length === 2), { timeoutMs: 20_000 });
-		const executions = await api.listExecutions({ workflowId: created.id });
-		expect(executions).toHaveLength(1);
+		const redelivered = await fake.waitFor(() => fake.anyformat.deliveries.find((d) => d.id === delivery.id && d.attempts.length === 2), { timeoutMs: 20_000 });
+		// The answer says it was recognised: acknowledged as a duplicate, no execution started.
+		expect(redelivered.attempts[1]).toMatchObject({ status: 200 });
+		expect(JSON.parse(redelivered.attempts[1].responseBody ?? '{}')).toEqual({ received: true, duplicate: true });
+		expect(await api.listExecutions({ workflowId: created.id })).toHaveLength(1);
 
 		await timings.measure('deactivate → subscription gone', async () => {
 			await api.deactivate(created.id);

@@ -3,7 +3,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { readShapeOptions } from '../../shared/descriptions';
 import { rememberDelivery, safeEqual } from '../../shared/signature';
 import { firstString, isObject } from '../../shared/values';
-import { acknowledge, jsonBodyOf, refuse, triggerParameters } from '../../shared/webhook';
+import { acknowledge, deliveryScope, jsonBodyOf, refuse, triggerParameters } from '../../shared/webhook';
 import { shapeExtract } from './results';
 
 /** The events Anesya 0.8 can send, as its dashboard names them. */
@@ -64,7 +64,7 @@ export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookRe
 		return acknowledge({ ignored: `event "${payload.event}" is not selected in this trigger` });
 	}
 	const key = deliveryKey(payload);
-	if (key !== undefined && !rememberDelivery(ctx.getWorkflowStaticData('node'), key)) {
+	if (key !== undefined && !rememberDelivery(ctx.getWorkflowStaticData('node'), key, { scope: deliveryScope(ctx) })) {
 		return acknowledge({ duplicate: true });
 	}
 

@@ -10,7 +10,7 @@ import {
 	type SignatureCheck,
 } from '../../shared/signature';
 import { firstString, isObject } from '../../shared/values';
-import { acknowledge, jsonBodyOf, rawBodyOf, refuse } from '../../shared/webhook';
+import { acknowledge, deliveryScope, jsonBodyOf, rawBodyOf, refuse } from '../../shared/webhook';
 import { fetchCollectionResults, shapeCollection, type CollectionJob } from '../helpers/jobs';
 import { readTriggerSettings, type TriggerSettings } from './properties';
 import { subscriptionOf, TOKEN_PARAMETER } from './state';
@@ -160,7 +160,7 @@ export async function receiveDelivery(ctx: IWebhookFunctions): Promise<IWebhookR
 	if (settings.workflowId !== undefined && delivery.workflowId !== settings.workflowId) {
 		return acknowledge({ ignored: 'the event belongs to another anyformat workflow' });
 	}
-	if (!rememberDelivery(store, delivery.deliveryId)) {
+	if (!rememberDelivery(store, delivery.deliveryId, { scope: deliveryScope(ctx) })) {
 		return acknowledge({ duplicate: true });
 	}
 

@@ -287,8 +287,10 @@ export function n8nEnv(o: {
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
 	});
+	// the MCP registry module fetches a remote catalogue; older n8n (e.g. 2.8.4) has no such module and refuses
+	// to start when asked to disable an unknown one ("Unknown module")
+	if (existsSync(join(dirname(o.runtime.n8nBin), '..', 'dist', 'modules', 'mcp-registry'))) env.N8N_DISABLED_MODULES = 'mcp-registry';
 	// older n8n (e.g. 2.8.4) only knows the deprecated name; 2.41 warns about it, so set it only there
 	if (versionBelow(o.runtime.n8nVersion, 2, 20)) env.WEBHOOK_URL = base;
 	if (o.owner) {
@@ -435,6 +437,7 @@ export async function startN8n(opts: StartN8nOptions = {}): Promise<N8nInstance>
 
 	// ---- wait until ready (bounded), failing fast if the process dies -----------------------------------
 	const readinessPath = opts.readinessPath === undefined ? '/healthz/readiness' : opts.readinessPath;
+	const servesEditor = (opts.args ?? ['start'])[0] === 'start';
 	if (readinessPath !== false) {
 		const timeoutMs = opts.readyTimeoutMs ?? 120_000;
 		const deadline = started + timeoutMs;
@@ -448,7 +451,9 @@ export async function startN8n(opts: StartN8nOptions = {}): Promise<N8nInstance>
 				if (instance.timings.spawnToHealthzMs === undefined && (await httpStatus(`${url}/healthz`)) === 200) {
 					instance.timings.spawnToHealthzMs = Date.now() - started;
 				}
-				if ((await httpStatus(`${url}${readinessPath}`)) === 200) break;
+				// n8n 2.8 reports ready before its REST routes exist (POST /rest/login answers 404 for a moment):
+				// a main instance is ready once the editor's public settings answer too
+				if ((await httpStatus(`${url}${readinessPath}`)) === 200 && (!servesEditor || (await httpStatus(`${url}/rest/settings`)) === 200)) break;
 				if (Date.now() > deadline) throw new Error(`n8n not ready within ${timeoutMs} ms`);
 				await sleep(150);
 			}

@@ -1,6 +1,7 @@
 // A small stand-in for the IWebhookFunctions n8n passes to a trigger's webhook(): parameters with
 // the node's defaults, one delivery (body, headers, query), node static data that persists across
 // deliveries, and a response object that records what the node answered itself.
+import { randomUUID } from 'node:crypto';
 import type { IDataObject, INodeExecutionData, INodeType, IWebhookFunctions } from 'n8n-workflow';
 
 export interface Delivery {
@@ -23,6 +24,8 @@ export interface WebhookDouble {
 
 export function webhookDouble(nodeType: INodeType, parameters: IDataObject = {}): WebhookDouble {
 	const staticData: IDataObject = {};
+	// Each double is its own workflow: remembered deliveries never leak between tests.
+	const workflowId = `anesya-trigger-test-${randomUUID()}`;
 	const node = { id: 'anesya-trigger', name: 'Anesya Trigger', type: 'test.anesyaTrigger', typeVersion: 1, position: [0, 0], parameters };
 	const parameter = (name: string, fallback?: unknown) => {
 		if (name in parameters) return parameters[name];
@@ -45,6 +48,7 @@ export function webhookDouble(nodeType: INodeType, parameters: IDataObject = {})
 			const headers = Object.fromEntries(Object.entries(delivery.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
 			return {
 				getNode: () => node,
+				getWorkflow: () => ({ id: workflowId, name: 'trigger test', active: true }),
 				getNodeParameter: parameter,
 				getBodyData: () => delivery.body,
 				getHeaderData: () => headers,

@@ -2,6 +2,7 @@
 // delete) and IWebhookFunctions (webhook), plus an HTTP receiver that turns real deliveries into
 // webhook() calls and answers them the way n8n's webhook helpers do. Requests the node makes go out
 // over real HTTP (global fetch) with the credential applied like n8n applies it.
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -122,7 +123,8 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 		webhookId: 'b0000000-0000-4000-8000-0000000000aa',
 	};
 	const workflow = new Workflow({
-		id: 'trigger-test-workflow',
+		// Each double is its own workflow: remembered deliveries (static data, process memory) never leak between tests.
+		id: `trigger-test-workflow-${randomUUID()}`,
 		nodes: [node],
 		connections: {},
 		active: true,

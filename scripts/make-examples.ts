@@ -1,0 +1,16 @@
+// Writes examples/<key>.json: the demo workflows for users with real API keys (placeholder IDs such as
+// YOUR_ANYFORMAT_WORKFLOW_ID, credentials referenced by name only). Rerun after changing demo-workflows.ts:
+//   npm run build:tools && node .tools/scripts/make-examples.js
+// (test/e2e/demo.e2e.test.ts fails when the committed files differ from what this writes.)
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { demoWorkflows, EXAMPLE_TARGETS, exampleFile } from './demo-workflows';
+
+const examplesDir = resolve(__dirname, '..', '..', 'examples');
+
+for (const workflow of demoWorkflows(EXAMPLE_TARGETS)) {
+	const file = join(examplesDir, `${workflow.key}.json`);
+	writeFileSync(file, `${JSON.stringify(exampleFile(workflow), null, '\t')}\n`);
+	console.log(`wrote ${file}`);
+}
