@@ -1,3 +1,4 @@
+import { mapConcurrent } from './pipeline';
 import { anySignal, isAbortError, WaitAbortedError, waitFor } from './wait';
 
 /**
@@ -254,4 +255,56 @@ export class BatchPoller<J, R> {
 			if (this.pending.size > 0 && !this.options.signal?.aborted) void this.loop();
 		}
 	}
+}
+
+/**
+ * The checker both vendors use. Jobs are grouped (by workflow, by upload session…); a group with
+ * at least `threshold` outstanding jobs has its statuses read with one list call, and only jobs
+ * the list shows as finished — or does not show at all, when due — are fetched one by one. Smaller
+ * groups fetch each due job directly. A failed fetch is that job's own retryable failure.
+ */
+export function listThenFetchChecker<J, R>(spec: {
+	groupOf: (job: J) => { key: string; threshold: number };
+	/** Reads the statuses of a group's jobs: true = finished (fetch it), false = still running, undefined = not listed. */
+	listStatuses: (groupKey: string, jobs: J[]) => Promise<(job: J) => boolean | undefined>;
+	/** One job's state: its outcome when finished, undefined while it runs. */
+	fetch: (job: J) => Promise<JobOutcome<R> | undefined>;
+	fetchConcurrency: number;
+}): JobChecker<J, R> {
+	return async (due, others) => {
+		const groups = new Map<string, { threshold: number; jobs: J[] }>();
+		for (const job of [...due, ...others]) {
+			const { key, threshold } = spec.groupOf(job);
+			const group = groups.get(key) ?? { threshold, jobs: [] };
+			group.jobs.push(job);
+			groups.set(key, group);
+		}
+
+		const toFetch: J[] = [];
+		for (const [key, { threshold, jobs }] of groups) {
+			const dueHere = jobs.filter((job) => due.includes(job));
+			if (dueHere.length === 0) continue;
+			if (jobs.length < threshold) {
+				toFetch.push(...dueHere);
+				continue;
+			}
+			const finished = await spec.listStatuses(key, jobs);
+			for (const job of jobs) {
+				const listed = finished(job);
+				if (listed === undefined ? due.includes(job) : listed) toFetch.push(job);
+			}
+		}
+
+		const outcomes = new Map<J, JobOutcome<R>>();
+		const fetched = await mapConcurrent(toFetch.length, spec.fetchConcurrency, async (i) => await spec.fetch(toFetch[i]));
+		fetched.forEach((result, i) => {
+			if (result.ok) {
+				if (result.value) outcomes.set(toFetch[i], result.value);
+			} else {
+				// Only this job's fetch failed: the poller checks it again later, the others go on.
+				outcomes.set(toFetch[i], { done: false, error: result.error as Error, retryable: true });
+			}
+		});
+		return outcomes;
+	};
 }

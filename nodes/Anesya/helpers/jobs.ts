@@ -5,8 +5,7 @@ import { runDocumentBatch, type DocumentBatchTools } from '../../shared/batch';
 import { readMaxInFlight, readShapeOptions, readWaitOptions } from '../../shared/descriptions';
 import { ApiRequestError, messageOf } from '../../shared/errors';
 import type { ShapeOptions } from '../../shared/items';
-import { mapConcurrent } from '../../shared/pipeline';
-import type { JobChecker, JobOutcome } from '../../shared/poll';
+import { listThenFetchChecker, type JobChecker, type JobOutcome } from '../../shared/poll';
 import type { ApiContext } from '../../shared/request';
 import type { ItemOutput } from '../../shared/router';
 import { isAbortError } from '../../shared/wait';
@@ -104,50 +103,23 @@ async function listStatuses(
  * is read with GET /extract/{id}/.
  */
 export function extractChecker(ctx: ApiContext, signal?: AbortSignal): JobChecker<ExtractJob, IDataObject> {
-	return async (due, others) => {
-		const groups = new Map<string, { qs: IDataObject; threshold: number; jobs: ExtractJob[] }>();
-		for (const job of [...due, ...others]) {
-			const session = job.workflowSessionId;
-			const key = session === undefined ? 'recent' : `session:${session}`;
-			const group = groups.get(key) ?? {
-				qs: session === undefined ? {} : { workflow_session_id: session },
-				threshold: session === undefined ? RECENT_LIST_THRESHOLD : SESSION_LIST_THRESHOLD,
-				jobs: [],
-			};
-			group.jobs.push(job);
-			groups.set(key, group);
-		}
-
-		const toRead: ExtractJob[] = [];
-		for (const { qs, threshold, jobs } of groups.values()) {
-			if (!jobs.some((job) => due.includes(job))) continue;
-			if (jobs.length < threshold) {
-				toRead.push(...jobs.filter((job) => due.includes(job)));
-				continue;
-			}
+	return listThenFetchChecker<ExtractJob, IDataObject>({
+		groupOf: (job) =>
+			job.workflowSessionId === undefined
+				? { key: 'recent', threshold: RECENT_LIST_THRESHOLD }
+				: { key: `session:${job.workflowSessionId}`, threshold: SESSION_LIST_THRESHOLD },
+		listStatuses: async (key, jobs) => {
+			const session = jobs[0].workflowSessionId;
+			const qs: IDataObject = key === 'recent' || session === undefined ? {} : { workflow_session_id: session };
 			const statuses = await listStatuses(ctx, qs, new Set(jobs.map((j) => j.extractId)), signal);
-			for (const job of jobs) {
+			return (job) => {
 				const status = statuses.get(job.extractId);
-				if (status === undefined ? due.includes(job) : FINAL_STATUSES.has(status)) toRead.push(job);
-			}
-		}
-
-		const outcomes = new Map<ExtractJob, JobOutcome<IDataObject>>();
-		const read = await mapConcurrent(toRead.length, DETAIL_FETCH_CONCURRENCY, async (i) =>
-			fetchExtract(ctx, toRead[i].extractId, { itemIndex: toRead[i].itemIndex, signal }),
-		);
-		read.forEach((result, i) => {
-			const job = toRead[i];
-			if (!result.ok) {
-				// The poller retries a failed check on its next tick and gives up after repeated failures.
-				if (due.includes(job)) throw result.error;
-				return;
-			}
-			const outcome = outcomeOf(ctx, job, result.value);
-			if (outcome) outcomes.set(job, outcome);
-		});
-		return outcomes;
-	};
+				return status === undefined ? undefined : FINAL_STATUSES.has(status);
+			};
+		},
+		fetch: async (job) => outcomeOf(ctx, job, await fetchExtract(ctx, job.extractId, { itemIndex: job.itemIndex, signal })),
+		fetchConcurrency: DETAIL_FETCH_CONCURRENCY,
+	});
 }
 
 /**

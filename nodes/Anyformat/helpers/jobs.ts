@@ -5,8 +5,8 @@ import { runDocumentBatch, type DocumentBatchTools } from '../../shared/batch';
 import { readMaxInFlight, readShapeOptions, readWaitOptions } from '../../shared/descriptions';
 import { ApiRequestError } from '../../shared/errors';
 import { shapeResult, type ShapeOptions } from '../../shared/items';
-import { mapConcurrent, type Settled } from '../../shared/pipeline';
-import type { JobChecker, JobOutcome } from '../../shared/poll';
+import type { Settled } from '../../shared/pipeline';
+import { listThenFetchChecker, type JobChecker, type JobOutcome } from '../../shared/poll';
 import { serverClockOffset, type ApiContext } from '../../shared/request';
 import type { ItemOutput } from '../../shared/router';
 import { workflowIdOf } from '../actions/common.descriptions';
@@ -66,6 +66,7 @@ export async function fetchCollectionResults(
 	return { done: true, value: response.body };
 }
 
+/** Statuses of the wanted collections, read from the files list (newest first; stops once all are seen). */
 async function listStatuses(
 	ctx: ApiContext,
 	workflowId: string,
@@ -73,7 +74,6 @@ async function listStatuses(
 	signal?: AbortSignal,
 ): Promise<Map<string, string>> {
 	const statuses = new Map<string, string>();
-	// Newest first: our jobs are normally on page 1; stop early once all are seen.
 	const maxPages = Math.ceil(wanted.size / 100) + 1;
 	for (let page = 1; page <= maxPages; page++) {
 		const { body } = await anyformatRequest(ctx, {
@@ -93,44 +93,23 @@ async function listStatuses(
 }
 
 /**
- * Checks outstanding collections. With several jobs in one workflow it reads their statuses from
- * one files-list call and downloads results only for the finished ones; otherwise it asks each due
- * job's results endpoint directly.
+ * Checks outstanding collections: with several jobs in one workflow, one files-list call tells
+ * which have finished and only those have their results downloaded; otherwise each due job's
+ * results endpoint is asked directly.
  */
 export function collectionChecker(ctx: ApiContext, signal?: AbortSignal): JobChecker<CollectionJob, IDataObject> {
-	return async (due, others) => {
-		const outcomes = new Map<CollectionJob, JobOutcome<IDataObject>>();
-		const byWorkflow = new Map<string, CollectionJob[]>();
-		for (const job of [...due, ...others]) {
-			byWorkflow.set(job.workflowId, [...(byWorkflow.get(job.workflowId) ?? []), job]);
-		}
-		const toFetch: CollectionJob[] = [];
-		for (const [workflowId, jobs] of byWorkflow) {
-			const dueHere = jobs.filter((job) => due.includes(job));
-			if (dueHere.length === 0) continue;
-			if (jobs.length < LIST_THRESHOLD) {
-				toFetch.push(...dueHere);
-				continue;
-			}
+	return listThenFetchChecker<CollectionJob, IDataObject>({
+		groupOf: (job) => ({ key: job.workflowId, threshold: LIST_THRESHOLD }),
+		listStatuses: async (workflowId, jobs) => {
 			const statuses = await listStatuses(ctx, workflowId, new Set(jobs.map((j) => j.collectionId)), signal);
-			for (const job of jobs) {
+			return (job) => {
 				const status = statuses.get(job.collectionId);
-				if (status === undefined ? due.includes(job) : TERMINAL_STATUSES.has(status)) toFetch.push(job);
-			}
-		}
-		const fetched = await mapConcurrent(toFetch.length, RESULT_FETCH_CONCURRENCY, async (i) =>
-			fetchCollectionResults(ctx, toFetch[i], signal),
-		);
-		fetched.forEach((result, i) => {
-			if (result.ok) {
-				if (result.value) outcomes.set(toFetch[i], result.value);
-			} else {
-				// Only this job's download failed: the poller checks it again later, the others go on.
-				outcomes.set(toFetch[i], { done: false, error: result.error as Error, retryable: true });
-			}
-		});
-		return outcomes;
-	};
+				return status === undefined ? undefined : TERMINAL_STATUSES.has(status);
+			};
+		},
+		fetch: async (job) => await fetchCollectionResults(ctx, job, signal),
+		fetchConcurrency: RESULT_FETCH_CONCURRENCY,
+	});
 }
 
 /**

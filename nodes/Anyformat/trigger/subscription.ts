@@ -39,7 +39,7 @@ function assertDeliverable(ctx: IHookFunctions, webhookUrl: string, allowHttp: b
 		`anyformat only sends webhooks to HTTPS URLs, but this trigger's URL is ${webhookUrl}`,
 		{
 			description:
-				'Set the WEBHOOK_URL environment variable of n8n to the public https:// address of this instance (for example behind a reverse proxy or a tunnel), then activate the workflow again. Only for a local sandbox that accepts HTTP: turn on Options → Allow HTTP Webhook URL (Testing Only).',
+				'Set the N8N_WEBHOOK_URL environment variable of n8n (WEBHOOK_URL before n8n 2.20) to the public https:// address of this instance (for example behind a reverse proxy or a tunnel), then activate the workflow again. Only for a local sandbox that accepts HTTP: turn on Options → Allow HTTP Webhook URL (Testing Only).',
 		},
 	);
 }

@@ -18,7 +18,7 @@
  *  (4) Two executions at once on the worker, one API key, a tight submission rate limit: every item, exactly one
  *      accepted submission per document, 429s retried after Retry-After.
  *
- * Run: npx jest -c jest.e2e.queue.config.js   (services: test/e2e/queue/services.sh; see test/e2e/QUEUE.md)
+ * Run: npx jest -c jest.e2e.queue.config.js   (services: test/e2e/queue/services.sh; see test/e2e/queue/README.md)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -269,7 +269,7 @@ describe('(1) a batch of files through the webhook processor, the binary store a
 		expect(rows).toHaveLength(BATCH);
 		for (const f of files) expect(inStore.get(f.fileName)).toMatchObject({ fileSize: f.bytes.length, mimeType: 'application/pdf' });
 		// n8n 2.41.1 files a webhook's uploads under the placeholder execution "temp" and, in database mode, never
-		// moves them to the execution (see QUEUE.md): record what the store says
+		// moves them to the execution (see README.md, Running at scale): record what the store says
 		const sourceIds = [...new Set(rows.map((r) => r.sourceId))];
 
 		const polls = fake!.log.filter((e) => e.route === 'GET /v2/workflows/{workflow_id}/files/').length;
@@ -430,7 +430,7 @@ describe('(2) Anyformat Trigger: registered by main, delivered to the webhook pr
 		note(`    delivery 2 → ${describeTrail(trail)}`);
 	});
 
-	// n8n 2.41.1 BUG (regular and queue mode; QUEUE.md "Known issues"): static data a trigger writes in webhook() is
+	// n8n 2.41.1 BUG (regular and queue mode; README.md, Running at scale): static data a trigger writes in webhook() is
 	// not saved when the webhook starts an execution — WorkflowRunner.establishContextForPersistence() wraps the same
 	// staticData object in a new Workflow, which resets its change flag, so LiveWebhooks' saveStaticData() skips it.
 	// The trigger therefore also remembers deliveries in the process that received them (here: the one webhook

@@ -1,4 +1,4 @@
-import { BatchPoller, nextPollDelay, pollUntil, PollTimeoutError, type JobOutcome, type PollSchedule } from '../../../nodes/shared/poll';
+import { BatchPoller, listThenFetchChecker, nextPollDelay, pollUntil, PollTimeoutError, type JobOutcome, type PollSchedule } from '../../../nodes/shared/poll';
 import { WaitAbortedError } from '../../../nodes/shared/wait';
 
 const fast: PollSchedule = { firstDelayMs: 20, minIntervalMs: 10, growth: 0.15, maxIntervalMs: 100 };
@@ -132,5 +132,60 @@ describe('BatchPoller', () => {
 		await expect(Promise.all(pending)).rejects.toBeInstanceOf(WaitAbortedError);
 		expect(Date.now() - started).toBeLessThan(500);
 		poller.dispose();
+	});
+});
+
+describe('listThenFetchChecker', () => {
+	interface Job {
+		id: string;
+		group: string;
+	}
+	const job = (id: string, group = 'g1'): Job => ({ id, group });
+
+	function checker(state: Record<string, 'running' | 'done' | 'broken'>, listed: (id: string) => boolean = () => true) {
+		const calls: string[] = [];
+		const check = listThenFetchChecker<Job, string>({
+			groupOf: (j) => ({ key: j.group, threshold: 3 }),
+			listStatuses: async (key, jobs) => {
+				calls.push(`list ${key} (${jobs.length})`);
+				return (j) => (listed(j.id) ? state[j.id] !== 'running' : undefined);
+			},
+			fetch: async (j) => {
+				calls.push(`fetch ${j.id}`);
+				if (state[j.id] === 'broken') throw new Error(`${j.id} unreadable`);
+				return state[j.id] === 'done' ? { done: true, value: `${j.id}!` } : undefined;
+			},
+			fetchConcurrency: 2,
+		});
+		return { check, calls };
+	}
+
+	it('lists a large group once and fetches only the finished jobs', async () => {
+		const jobs = [job('a'), job('b'), job('c'), job('d')];
+		const { check, calls } = checker({ a: 'done', b: 'running', c: 'done', d: 'running' });
+		const outcomes = await check([jobs[0]], jobs.slice(1));
+		expect(calls).toEqual(['list g1 (4)', 'fetch a', 'fetch c']);
+		expect([...outcomes.entries()].map(([j, o]) => [j.id, o])).toEqual([
+			['a', { done: true, value: 'a!' }],
+			['c', { done: true, value: 'c!' }],
+		]);
+	});
+
+	it('asks small groups job by job, only for due jobs', async () => {
+		const jobs = [job('a', 'small'), job('b', 'small')];
+		const { check, calls } = checker({ a: 'done', b: 'done' });
+		await check([jobs[0]], [jobs[1]]);
+		expect(calls).toEqual(['fetch a']);
+	});
+
+	it('fetches due jobs the list does not show, and reports a failed fetch for that job only', async () => {
+		const jobs = [job('a'), job('b'), job('c')];
+		const { check, calls } = checker({ a: 'broken', b: 'done', c: 'running' }, (id) => id !== 'c');
+		const outcomes = await check(jobs, []);
+		expect(calls).toEqual(['list g1 (3)', 'fetch a', 'fetch b', 'fetch c']);
+		const a = outcomes.get(jobs[0]) as { done: false; error: Error; retryable: boolean };
+		expect([a.error.message, a.retryable]).toEqual(['a unreadable', true]);
+		expect(outcomes.get(jobs[1])).toEqual({ done: true, value: 'b!' });
+		expect(outcomes.has(jobs[2])).toBe(false);
 	});
 });
