@@ -168,6 +168,43 @@ describe('apiRequest', () => {
 		expect(rejected).toBeLessThanOrEqual(1);
 	});
 
+	it('adapts to an API that only answers 429 (no budget headers) instead of crawling one at a time', async () => {
+		const windowMs = 200;
+		const limit = 4;
+		let windowStart = Date.now();
+		let used = 0;
+		let open = 0;
+		let mostOpenAfterFirst429 = 0;
+		let seen429 = false;
+		script = (_req, res) => {
+			const now = Date.now();
+			if (now - windowStart >= windowMs) {
+				windowStart = now;
+				used = 0;
+			}
+			if (used >= limit) {
+				seen429 = true;
+				return json(res, 429, { detail: 'throttled' }, { 'retry-after': '0.2' });
+			}
+			used++;
+			open++;
+			if (seen429) mostOpenAfterFirst429 = Math.max(mostOpenAfterFirst429, open);
+			// Answer a little later, so several requests can be in flight at once.
+			setTimeout(() => {
+				open--;
+				json(res, 201, { ok: true });
+			}, 30);
+		};
+		const batch = Array.from({ length: 24 }, () => ({ method: 'POST' as const, path: '/run/', bucket: 'submission', body: {} }));
+		const { results, error } = await run(server!.url, [batch]);
+		expect(error).toBeUndefined();
+		expect(results.every((r) => r.status === 201)).toBe(true);
+		const rejected = server!.requests.length - 24;
+		expect(rejected).toBeGreaterThan(0);
+		expect(rejected).toBeLessThan(24);
+		expect(mostOpenAfterFirst429).toBeGreaterThan(1);
+	});
+
 	it('stops at once when the execution is cancelled during a back-off', async () => {
 		script = (_req, res) => json(res, 503, {}, { 'retry-after': '4' });
 		const { elapsedMs, status } = await run(server!.url, [{ method: 'GET', path: '/x/' }], { cancelAfterMs: 200 });
