@@ -135,7 +135,11 @@ async function main() {
 		console.log(`Anesya, default settings: ${anesya.wallMs} ms`);
 		const anesyaSequential = await anesyaRun(fake, 1);
 		console.log(`Anesya, Max Documents in Flight = 1: ${anesyaSequential.wallMs} ms`);
-		const memory = memoryBench('filesystem');
+		// RSS peaks depend on when the garbage collector runs; one sample is noise. Three, median reported.
+		const samples = [memoryBench('filesystem'), memoryBench('filesystem'), memoryBench('filesystem')].sort(
+			(a, b) => a.rssGrowthPerUploadRatio - b.rssGrowthPerUploadRatio,
+		);
+		const memory = { ...samples[1], samples: samples.map((m) => m.rssGrowthPerUploadRatio) };
 		const memoryInItems = memoryBench('memory');
 
 		const results = {
@@ -181,7 +185,7 @@ async function main() {
 		console.log(row('P2 API requests per document', results.p2.requestsPerDoc.toFixed(2), '≤ 3', a.p2.requestsPerDoc.toFixed(2)));
 		console.log(row('P3 detection delay, max (ms)', String(results.p3.detectionDelayMs), `≤ ${results.p3.targetMs}`));
 		console.log(row('P3 detection delay, median (ms)', String(results.p3.detectionDelayP50Ms), ''));
-		console.log(row('P4 RSS growth per in-flight upload (× file)', results.p4.rssGrowthPerUploadRatio.toFixed(3), '≤ 1.2 (filesystem binary data)'));
+		console.log(row('P4 RSS growth per in-flight upload (× file)', results.p4.rssGrowthPerUploadRatio.toFixed(3), `≤ 1.2 (filesystem binary data; median of ${results.p4.samples.join(', ')})`));
 		console.log(row('P4, files kept in the items instead', results.p4.memoryModeRatio.toFixed(3), '≤ 1.2'));
 		console.log(`\n${results.p4.detail}\n${results.p4.memoryModeDetail}\nWritten to .bench/results.json`);
 	} finally {
