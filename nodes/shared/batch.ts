@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { ApiRequestError } from './errors';
 import { mapConcurrent, SkippedError, type Settled } from './pipeline';
@@ -104,6 +104,25 @@ export class SubmissionLedger {
 			// Nothing arrived: the API never stored it, so sending again cannot duplicate it.
 		}
 	}
+}
+
+/** Date headers have one-second resolution; allow a few seconds more for ordering inside the API. */
+const CLOCK_ALLOWANCE_MS = 5000;
+
+/**
+ * For `findSince`: the IDs of listed submissions created at or after `since` (this machine's
+ * clock). `clockOffsetMs` is how far the API's clock (its Date header) is ahead of ours, so skew
+ * between the machines does not hide a stored submission; one without a readable date is kept,
+ * as it may be ours.
+ */
+export function idsCreatedSince(entries: IDataObject[], since: number, clockOffsetMs: number): string[] {
+	const earliest = since + clockOffsetMs - CLOCK_ALLOWANCE_MS;
+	return entries
+		.filter((entry) => {
+			const created = Date.parse(String(entry.created_at ?? ''));
+			return typeof entry.id === 'string' && entry.id !== '' && (Number.isNaN(created) || created >= earliest);
+		})
+		.map((entry) => entry.id as string);
 }
 
 export interface DocumentBatchTools<J, R> {

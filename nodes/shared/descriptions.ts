@@ -105,7 +105,7 @@ export const batchOptionsProperty: INodeProperties = {
 	],
 };
 
-/** What the parameter readers need: action nodes pass `this`; triggers pass webhookParameters(this). */
+/** What the parameter readers need: action nodes pass `this`; triggers pass triggerParameters(this). */
 export interface ParameterContext {
 	getNode(): INode;
 	getNodeParameter(name: string, itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions): unknown;

@@ -114,6 +114,55 @@ export function networkProblem(code: string | undefined): string {
 	}
 }
 
+/** The parts of a failure's wording that differ between vendors. */
+export interface FailureWording {
+	/** Where to look whether a submission that may have landed did, e.g. "the workflow runs in anyformat". */
+	whereToCheck: string;
+	/** How to avoid a 429 that outlasted every retry. */
+	rateLimitHelp: string;
+}
+
+/**
+ * Words for the failures every API has alike: an unreadable answer, no answer, a lasting 429, a
+ * redirect, a server error or any status the vendor does not word itself. `said` is what the
+ * API's error body says, if anything.
+ */
+export function describeCommonFailure(
+	api: Pick<VendorApi, 'name' | 'defaultBaseUrl'>,
+	failure: ApiFailure,
+	wording: FailureWording,
+	said?: string,
+): { message: string; description: string } {
+	const { name } = api;
+	const { status, networkCode, ambiguous, method, path } = failure;
+	const mayHaveLanded = `The document may have been accepted by ${name} before the failure. It was not sent again, so you are not charged twice; check ${wording.whereToCheck} before running this item again.`;
+	const saying = said ? `: ${said}` : '';
+	if (failure.malformed) {
+		return {
+			message: `${name} answered ${method} ${path} with a response that is not valid JSON`,
+			description: ambiguous ? mayHaveLanded : `Try again later; if it persists, ${name} may be having trouble.`,
+		};
+	}
+	if (status === undefined) {
+		// The raw code goes in the description: n8n replaces messages that contain one.
+		const fix = ambiguous ? mayHaveLanded : `Check the Base URL in the ${name} credential and the network connection of this n8n instance.`;
+		return { message: `${name} ${networkProblem(networkCode)} (${method} ${path})`, description: `${fix} (network error ${networkCode})` };
+	}
+	if (status === 429) {
+		return { message: `${name} rate limit reached and still exceeded after waiting${saying}`, description: wording.rateLimitHelp };
+	}
+	if (status >= 300 && status < 400) {
+		return {
+			message: `${name} redirected ${method} ${path} (${status})`,
+			description: `Check the Base URL in the ${name} credential (use ${api.defaultBaseUrl}, no path).`,
+		};
+	}
+	return {
+		message: `${name} failed with ${status}${saying}`,
+		description: ambiguous ? mayHaveLanded : `${name} had a temporary problem. Try again later.`,
+	};
+}
+
 /** Network errors where the request provably never reached the server, so even a POST may be resent. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -303,19 +352,22 @@ function networkCodeOf(error: unknown): string | undefined {
 }
 
 function parseBody(body: unknown, responseType: ApiRequest['responseType']): { body: unknown; malformed: boolean } {
+	// A Buffer is used as it is (no copy of a large download); other byte views are wrapped.
+	const bytes = Buffer.isBuffer(body)
+		? body
+		: body instanceof Uint8Array || body instanceof ArrayBuffer
+			? Buffer.from(body as Uint8Array)
+			: undefined;
 	if (responseType === 'binary') {
-		if (Buffer.isBuffer(body)) return { body, malformed: false };
-		if (body instanceof ArrayBuffer) return { body: Buffer.from(body), malformed: false };
+		if (bytes) return { body: bytes, malformed: false };
 		return { body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body ?? '')), malformed: false };
 	}
 	if (responseType === 'text') {
-		if (Buffer.isBuffer(body)) return { body: body.toString('utf8'), malformed: false };
+		if (bytes) return { body: bytes.toString('utf8'), malformed: false };
 		return { body: typeof body === 'string' ? body : JSON.stringify(body), malformed: false };
 	}
 	// JSON expected. axios leaves unparseable JSON as a string; a binary request's error body is bytes.
-	if (Buffer.isBuffer(body) || body instanceof ArrayBuffer) {
-		return parseBody(Buffer.from(body as Buffer).toString('utf8'), 'json');
-	}
+	if (bytes) return parseBody(bytes.toString('utf8'), 'json');
 	if (typeof body === 'string') {
 		if (body.trim() === '') return { body: undefined, malformed: false };
 		try {
@@ -325,6 +377,11 @@ function parseBody(body: unknown, responseType: ApiRequest['responseType']): { b
 		}
 	}
 	return { body, malformed: false };
+}
+
+/** An error body as the API meant it: parsed JSON, else its text (bytes decoded), else undefined. */
+export function parseErrorBody(body: unknown): unknown {
+	return parseBody(body, 'json').body;
 }
 
 /**
@@ -447,7 +504,7 @@ export async function apiRequest<T = unknown>(
 			if (await pause(delay)) continue;
 		}
 
-		const body = parseBody(raw.body, 'json').body;
+		const body = parseErrorBody(raw.body);
 		return fail({
 			status,
 			body: redactDeep(body, connection.secrets),

@@ -10,3 +10,6 @@ export function firstString(value: unknown): string | undefined {
 	const first = Array.isArray(value) ? value[0] : value;
 	return typeof first === 'string' ? first : undefined;
 }
+
+/** A UUID as a regular-expression source (both services use UUIDs for most IDs). */
+export const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';

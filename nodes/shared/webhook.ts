@@ -57,3 +57,49 @@ export function triggerParameters(ctx: IHookFunctions | IWebhookFunctions): Para
 export function deliveryScope(ctx: IWebhookFunctions): string {
 	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
 }
+
+// Trigger static data is the durable memory of seen deliveries, but n8n 2.41 loses a trigger's
+// static-data change when the same request starts an execution: the execution wraps the same object
+// in a new Workflow, which clears its change flag, so the save after the webhook answers is skipped.
+// This per-process memory catches repeats that reach the same n8n process either way (the main
+// process in regular mode, a webhook processor in queue mode). Bounded, and it forgets after the TTL.
+const processMemory = new Map<string, Map<string, number>>();
+const MAX_SCOPES = 1000;
+
+/**
+ * Remembers delivery keys so a redelivered event runs the workflow once: in the trigger's static
+ * data and in this process's memory, per `scope` (workflow + node). Returns false when the key was
+ * seen before. Keeps the newest `max` keys for `ttlMs`.
+ */
+export function rememberDelivery(
+	store: IDataObject,
+	key: string,
+	options: { scope?: string; now?: number; max?: number; ttlMs?: number } = {},
+): boolean {
+	const now = options.now ?? Date.now();
+	const ttl = options.ttlMs ?? 24 * 60 * 60 * 1000;
+	const max = options.max ?? 500;
+	const seen = (store.seenDeliveries ?? {}) as Record<string, number>;
+	const fresh = Object.entries(seen).filter(([, at]) => now - at < ttl);
+
+	let memory: Map<string, number> | undefined;
+	if (options.scope !== undefined) {
+		memory = processMemory.get(options.scope);
+		if (!memory) {
+			if (processMemory.size >= MAX_SCOPES) processMemory.delete(processMemory.keys().next().value!);
+			memory = new Map();
+			processMemory.set(options.scope, memory);
+		}
+		for (const [k, at] of memory) if (now - at >= ttl) memory.delete(k);
+	}
+	if (fresh.some(([k]) => k === key) || memory?.has(key)) return false;
+
+	fresh.push([key, now]);
+	fresh.sort((a, b) => a[1] - b[1]);
+	store.seenDeliveries = Object.fromEntries(fresh.slice(-max));
+	if (memory) {
+		memory.set(key, now);
+		if (memory.size > max) memory.delete(memory.keys().next().value!);
+	}
+	return true;
+}

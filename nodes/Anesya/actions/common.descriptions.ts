@@ -3,8 +3,9 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { formatBytes, prepareInputFile, type InputFile } from '../../shared/binary';
 import { resultOptionsProperty, submissionOutputProperties } from '../../shared/descriptions';
 import { invalidInput } from '../../shared/errors';
+import { UUID_PATTERN } from '../../shared/values';
 
-const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const UUID = UUID_PATTERN;
 const UUID_ONLY = new RegExp(`^${UUID}$`);
 
 /**

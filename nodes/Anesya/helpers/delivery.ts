@@ -1,9 +1,9 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { readShapeOptions } from '../../shared/descriptions';
-import { rememberDelivery, safeEqual } from '../../shared/signature';
+import { safeEqual } from '../../shared/signature';
 import { firstString, isObject } from '../../shared/values';
-import { acknowledge, deliveryScope, jsonBodyOf, refuse, triggerParameters } from '../../shared/webhook';
+import { acknowledge, deliveryScope, jsonBodyOf, refuse, rememberDelivery, triggerParameters } from '../../shared/webhook';
 import { shapeExtract } from './results';
 
 /** The events Anesya 0.8 can send, as its dashboard names them. */
@@ -12,8 +12,6 @@ export const ANESYA_EVENTS = ['extract.completed', 'extract.failed', 'workflow.c
 /** Where a delivery may carry the trigger's secret: `?token=` on the pasted URL, or this header. */
 export const TOKEN_QUERY_PARAMETER = 'token';
 export const TOKEN_HEADER = 'x-webhook-token';
-
-
 
 /**
  * Identifies a delivery for de-duplication. Anesya sends no delivery ID (the payload's `id` is the

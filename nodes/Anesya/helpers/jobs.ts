@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runDocumentBatch, type DocumentBatchTools } from '../../shared/batch';
+import { idsCreatedSince, runDocumentBatch, type DocumentBatchTools } from '../../shared/batch';
 import { readMaxInFlight, readShapeOptions, readWaitOptions } from '../../shared/descriptions';
 import { ApiRequestError, messageOf } from '../../shared/errors';
 import type { ShapeOptions } from '../../shared/items';
-import { listThenFetchChecker, type JobChecker, type JobOutcome } from '../../shared/poll';
+import { listThenFetchChecker, statusesFromList, type JobChecker, type JobOutcome } from '../../shared/poll';
 import type { ApiContext } from '../../shared/request';
 import type { ItemOutput } from '../../shared/router';
 import { isAbortError } from '../../shared/wait';
@@ -27,8 +27,6 @@ const SESSION_LIST_THRESHOLD = 2;
 const RECENT_LIST_THRESHOLD = 3;
 /** Parallel detail requests once extracts are known to be finished. */
 const DETAIL_FETCH_CONCURRENCY = 8;
-/** Date headers have one-second resolution; allow a few seconds more for ordering inside the API. */
-const CLOCK_ALLOWANCE_MS = 5000;
 
 export function extractPath(extractId: string): string {
 	return `/extract/${encodeURIComponent(extractId)}/`;
@@ -77,23 +75,17 @@ function outcomeOf(ctx: ApiContext, job: ExtractJob, extract: IDataObject): JobO
 	return undefined;
 }
 
-/** Statuses of the wanted extracts, read from list pages (newest first; stops once all are seen). */
+/** Statuses of the wanted extracts, read from the extracts list (filtered by `qs`). */
 async function listStatuses(
 	ctx: ApiContext,
 	qs: IDataObject,
 	wanted: Set<string>,
 	signal?: AbortSignal,
 ): Promise<Map<string, string>> {
-	const statuses = new Map<string, string>();
-	const maxPages = Math.ceil(wanted.size / ANESYA_MAX_PAGE_SIZE) + 1;
-	for (let page = 1; page <= maxPages; page++) {
+	return await statusesFromList(wanted, ANESYA_MAX_PAGE_SIZE, async (page) => {
 		const current = await anesyaPage(ctx, '/extract/', { page, size: ANESYA_MAX_PAGE_SIZE, qs, signal });
-		for (const entry of current.results) {
-			if (typeof entry.id === 'string' && typeof entry.status === 'string') statuses.set(entry.id, entry.status);
-		}
-		if ([...wanted].every((id) => statuses.has(id)) || !current.next) break;
-	}
-	return statuses;
+		return { entries: current.results, hasMore: current.next !== null };
+	});
 }
 
 /**
@@ -123,9 +115,8 @@ export function extractChecker(ctx: ApiContext, signal?: AbortSignal): JobChecke
 }
 
 /**
- * IDs of extracts matching `qs` that the API created since `since` (this machine's clock): used to
- * tell whether an upload whose answer got lost was stored after all. The server's clock is read
- * from the Date header, so skew between the two machines does not hide a stored extract.
+ * IDs of extracts matching `qs` that the API created since `since` (this machine's clock): tells
+ * whether an upload whose answer got lost was stored after all.
  */
 export async function extractsSince(
 	ctx: ApiContext,
@@ -134,10 +125,7 @@ export async function extractsSince(
 	signal?: AbortSignal,
 ): Promise<string[]> {
 	const page = await anesyaPage(ctx, '/extract/', { page: 1, size: ANESYA_MAX_PAGE_SIZE, qs, signal });
-	const earliest = since + page.clockOffsetMs - CLOCK_ALLOWANCE_MS;
-	// Every Extract has created_at; one without a readable date is kept, as it may be ours.
-	const createdBefore = (extract: IDataObject) => Date.parse(String(extract.created_at ?? '')) < earliest;
-	return page.results.filter((extract) => typeof extract.id === 'string' && !createdBefore(extract)).map((extract) => String(extract.id));
+	return idsCreatedSince(page.results, since, page.clockOffsetMs);
 }
 
 /** What one input item uploads; built before any request so bad input costs nothing. */

@@ -6,7 +6,6 @@ import { isObject } from '../../shared/values';
 /** Statuses after which an extract no longer changes. */
 export const FINAL_STATUSES = new Set(['FINISHED', 'ERROR']);
 
-
 /**
  * One value of `extracted_data`. Anesya returns plain JSON without confidences, so every value has
  * confidence null. A list of objects is a repeating group (line items) and becomes rows, so

@@ -3,13 +3,15 @@ import type { IDataObject } from 'n8n-workflow';
 import { buildMultipart, type MultipartPart } from '../../shared/multipart';
 import {
 	apiRequest,
-	networkProblem,
+	describeCommonFailure,
+	parseErrorBody,
 	readPages,
 	serverClockOffset,
 	type ApiContext,
 	type ApiFailure,
 	type ApiRequest,
 	type ApiResponse,
+	type FailureWording,
 	type RetryPolicy,
 	type VendorApi,
 } from '../../shared/request';
@@ -23,7 +25,6 @@ export const ANESYA_MAX_PAGE_SIZE = 100;
 
 const TOKEN_HELP =
 	'Anesya API tokens have a lifetime chosen when they are created (1, 3 or 6 months, or unlimited) and stop working when it ends or when the token is deleted. Create a new token in the Anesya dashboard under My Account → API and paste it into the Anesya credential.';
-
 
 /**
  * DRF validation errors as one readable line: `{"server": ["\"X\" is not a valid choice."],
@@ -58,77 +59,42 @@ function tokenProblem(body: unknown): string | undefined {
 	return [detailOf(body), ...reasons].filter(Boolean).join(': ') || undefined;
 }
 
-const MAY_HAVE_LANDED =
-	'The upload may have reached Anesya before the failure. It was not sent again, so you are not charged twice; look for it in the Anesya dashboard (or with Extract → Get Many) before running this item again.';
+const ANESYA_WORDING: FailureWording = {
+	whereToCheck: 'the Anesya dashboard (or Extract → Get Many)',
+	rateLimitHelp: 'Too many requests for this token. Lower "Max Documents in Flight" or spread the work over time.',
+};
 
-/**
- * The error body as JSON. For a binary request (Download) the shared layer passes the raw bytes
- * through unparsed, so the API's JSON error is decoded here.
- */
-function errorBody(body: unknown): unknown {
-	if (!(body instanceof Uint8Array || body instanceof ArrayBuffer)) return body;
-	const text = Buffer.from(body instanceof ArrayBuffer ? new Uint8Array(body) : body).toString('utf8');
-	try {
-		return JSON.parse(text);
-	} catch {
-		return text.trim() || undefined;
-	}
-}
-
-/** What each kind of failure means for an Anesya user: [message, how to fix it]. */
-function explainFailure(failure: ApiFailure): [string, string] {
-	const { status, networkCode, ambiguous, method, path } = failure;
-	const body = errorBody(failure.body);
+/** What the client errors Anesya words its own way mean for a user; undefined for the others. */
+function explainClientError(failure: ApiFailure, body: unknown): { message: string; description: string } | undefined {
+	const { status, method, path } = failure;
 	const detail = detailOf(body);
 	const said = (text: string | undefined) => (text ? `: ${text}` : '');
-	if (failure.malformed) {
-		return [
-			`Anesya answered ${method} ${path} with a response that is not valid JSON`,
-			ambiguous ? MAY_HAVE_LANDED : 'Try again later; if it persists, Anesya may be having trouble.',
-		];
+	switch (status) {
+		case 401:
+			return {
+				message: `Anesya rejected the API token (401)${said(tokenProblem(body))}`,
+				description: `The token is invalid, has expired or was deleted. ${TOKEN_HELP}`,
+			};
+		case 403:
+			return {
+				message: `Anesya refused the request: insufficient credits (403)${said(detail)}`,
+				description:
+					'Your Anesya account does not have enough credits for this document. The request was not retried. Add credits in the Anesya dashboard, then run the item again.',
+			};
+		case 404:
+			return {
+				message: `Anesya has no such resource: ${method} ${path}${detail ? ` (${detail})` : ''}`,
+				description:
+					'Check the ID (extract, schema or workflow); it may have been deleted. Anesya IDs are UUIDs such as 300f339f-da71-4f9f-80f6-c25a63baae75.',
+			};
+		case 400:
+			return {
+				message: `Anesya refused the request${said(renderDrfErrors(body).join('; ').slice(0, 500))}`,
+				description: 'Correct the parameters named in the message and run the node again.',
+			};
+		default:
+			return undefined;
 	}
-	if (status === undefined) {
-		// The raw code goes in the description: n8n replaces messages that contain one.
-		const fix = ambiguous ? MAY_HAVE_LANDED : 'Check the Base URL in the Anesya credential and the network connection of this n8n instance.';
-		return [`Anesya ${networkProblem(networkCode)} (${method} ${path})`, `${fix} (network error ${networkCode})`];
-	}
-	if (status === 401) {
-		return [
-			`Anesya rejected the API token (401)${said(tokenProblem(body))}`,
-			`The token is invalid, has expired or was deleted. ${TOKEN_HELP}`,
-		];
-	}
-	if (status === 403) {
-		return [
-			`Anesya refused the request: insufficient credits (403)${said(detail)}`,
-			'Your Anesya account does not have enough credits for this document. The request was not retried. Add credits in the Anesya dashboard, then run the item again.',
-		];
-	}
-	if (status === 404) {
-		return [
-			`Anesya has no such resource: ${method} ${path}${detail ? ` (${detail})` : ''}`,
-			'Check the ID (extract, schema or workflow); it may have been deleted. Anesya IDs are UUIDs such as 300f339f-da71-4f9f-80f6-c25a63baae75.',
-		];
-	}
-	if (status === 400) {
-		return [
-			`Anesya refused the request${said(renderDrfErrors(body).join('; ').slice(0, 500))}`,
-			'Correct the parameters named in the message and run the node again.',
-		];
-	}
-	if (status === 429) {
-		return [
-			`Anesya rate limit reached and still exceeded after waiting${said(detail)}`,
-			'Too many requests for this token. Lower "Max Documents in Flight" or spread the work over time.',
-		];
-	}
-	if (status >= 300 && status < 400) {
-		return [
-			`Anesya redirected ${method} ${path} (${status})`,
-			'Check the Base URL in the Anesya credential (use https://api.anesya.app, no path).',
-		];
-	}
-	return [`Anesya failed with ${status}${said(detail)}`, ambiguous ? MAY_HAVE_LANDED : 'Anesya had a temporary problem. Try again later.'];
 }
 
 /**
@@ -145,10 +111,12 @@ export const anesyaApi: VendorApi = {
 	retry: ANESYA_RETRY,
 	timeoutMs: 60_000,
 	describeFailure: (failure) => {
-		const [message, description] = explainFailure(failure);
-		const body = errorBody(failure.body);
+		// apiRequest hands over parsed bodies (then this is a no-op); raw bytes are decoded the same way.
+		const body = parseErrorBody(failure.body);
+		const words =
+			explainClientError(failure, body) ?? describeCommonFailure(anesyaApi, failure, ANESYA_WORDING, detailOf(body));
 		const code = isObject(body) ? body.code : undefined;
-		return { message, description, apiCode: typeof code === 'string' ? code : undefined };
+		return { ...words, apiCode: typeof code === 'string' ? code : undefined };
 	},
 };
 

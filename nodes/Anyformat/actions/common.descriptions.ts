@@ -1,10 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ParameterContext } from '../../shared/descriptions';
-
 import { invalidInput } from '../../shared/errors';
+import { UUID_PATTERN } from '../../shared/values';
 
-const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const UUID = UUID_PATTERN;
 
 /** The anyformat workflow (extraction template) an operation works on. */
 export const workflowLocator: INodeProperties = {

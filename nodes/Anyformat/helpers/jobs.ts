@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runDocumentBatch, type DocumentBatchTools } from '../../shared/batch';
+import { idsCreatedSince, runDocumentBatch, type DocumentBatchTools } from '../../shared/batch';
 import { readMaxInFlight, readShapeOptions, readWaitOptions } from '../../shared/descriptions';
 import { ApiRequestError } from '../../shared/errors';
 import { shapeResult, type ShapeOptions } from '../../shared/items';
 import type { Settled } from '../../shared/pipeline';
-import { listThenFetchChecker, type JobChecker, type JobOutcome } from '../../shared/poll';
+import { listThenFetchChecker, statusesFromList, type JobChecker, type JobOutcome } from '../../shared/poll';
 import { serverClockOffset, type ApiContext } from '../../shared/request';
 import type { ItemOutput } from '../../shared/router';
 import { workflowIdOf } from '../actions/common.descriptions';
@@ -26,6 +26,8 @@ const TERMINAL_STATUSES = new Set(['processed', 'error', 'cancelled']);
 const LIST_THRESHOLD = 3;
 /** Parallel results downloads once jobs are known to be finished. */
 const RESULT_FETCH_CONCURRENCY = 8;
+/** Largest page anyformat's v2 lists serve. */
+const LIST_PAGE_SIZE = 100;
 
 export function resultsPath(workflowId: string, collectionId: string): string {
 	return `/v2/workflows/${encodeURIComponent(workflowId)}/files/${encodeURIComponent(collectionId)}/results/`;
@@ -66,30 +68,24 @@ export async function fetchCollectionResults(
 	return { done: true, value: response.body };
 }
 
-/** Statuses of the wanted collections, read from the files list (newest first; stops once all are seen). */
+/** Statuses of the wanted collections, read from the workflow's files list. */
 async function listStatuses(
 	ctx: ApiContext,
 	workflowId: string,
 	wanted: Set<string>,
 	signal?: AbortSignal,
 ): Promise<Map<string, string>> {
-	const statuses = new Map<string, string>();
-	const maxPages = Math.ceil(wanted.size / 100) + 1;
-	for (let page = 1; page <= maxPages; page++) {
+	return await statusesFromList(wanted, LIST_PAGE_SIZE, async (page) => {
 		const { body } = await anyformatRequest(ctx, {
 			method: 'GET',
 			path: `/v2/workflows/${encodeURIComponent(workflowId)}/files/`,
-			qs: { page, page_size: 100 },
+			qs: { page, page_size: LIST_PAGE_SIZE },
 			signal,
 		});
-		const results = Array.isArray(body.results) ? (body.results as IDataObject[]) : [];
-		for (const entry of results) {
-			if (typeof entry.id === 'string' && typeof entry.status === 'string') statuses.set(entry.id, entry.status);
-		}
+		const entries = Array.isArray(body.results) ? (body.results as IDataObject[]) : [];
 		const count = typeof body.count === 'number' ? body.count : 0;
-		if ([...wanted].every((id) => statuses.has(id)) || results.length === 0 || page * 100 >= count) break;
-	}
-	return statuses;
+		return { entries, hasMore: entries.length > 0 && page * LIST_PAGE_SIZE < count };
+	});
 }
 
 /**
@@ -113,27 +109,19 @@ export function collectionChecker(ctx: ApiContext, signal?: AbortSignal): JobChe
 }
 
 /**
- * Collections of a workflow created since `since` (this machine's clock). Used to tell whether a
- * submission whose answer got lost was stored after all. The server's clock comes from the Date
- * header, so skew between the two machines does not hide a stored run.
+ * Collections of a workflow created since `since` (this machine's clock): tells whether a
+ * submission whose answer got lost was stored after all.
  */
 export async function runsSince(ctx: ApiContext, workflowId: string, since: number, signal?: AbortSignal): Promise<string[]> {
 	const requestedAt = Date.now();
 	const { body, headers } = await anyformatRequest(ctx, {
 		method: 'GET',
 		path: `/v2/workflows/${encodeURIComponent(workflowId)}/runs/`,
-		qs: { page: 1, page_size: 100 },
+		qs: { page: 1, page_size: LIST_PAGE_SIZE },
 		signal,
 	});
-	// Date headers have one-second resolution; allow a few seconds more for ordering inside the API.
-	const threshold = since + serverClockOffset(headers, requestedAt) - 5000;
 	const runs = Array.isArray(body.results) ? (body.results as IDataObject[]) : [];
-	return runs
-		.filter((run) => {
-			const created = Date.parse(String(run.created_at ?? ''));
-			return typeof run.id === 'string' && (Number.isNaN(created) || created >= threshold);
-		})
-		.map((run) => run.id as string);
+	return idsCreatedSince(runs, since, serverClockOffset(headers, requestedAt));
 }
 
 /** What one item sends: a label for messages and `_meta`, and the request itself. */

@@ -5,7 +5,6 @@ import { isObject } from '../../shared/values';
 
 const FIELD_KEYS = new Set(['value', 'confidence', 'evidence', 'value_override', 'verification_status', 'value_unit', 'id']);
 
-
 /** An ExtractedField: `{value, confidence?, evidence?, value_override?, verification_status?, …}`. */
 function isExtractedField(value: unknown): value is IDataObject {
 	if (!isObject(value) || !('value' in value)) return false;

@@ -47,7 +47,6 @@ export type FieldLabelStyle = 'builder' | 'json';
 
 const FIELD_NAME = /^[A-Za-z0-9_]+$/;
 
-
 /** "Total Amount (EUR)" → "total_amount_eur": the key anyformat expects. */
 export function suggestFieldName(name: string): string {
 	return name

@@ -2,14 +2,16 @@ import type { IDataObject } from 'n8n-workflow';
 
 import {
 	apiRequest,
-	networkProblem,
+	describeCommonFailure,
 	readPages,
 	type ApiContext,
 	type ApiFailure,
 	type ApiRequest,
 	type ApiResponse,
+	type FailureWording,
 	type VendorApi,
 } from '../../shared/request';
+import { isObject } from '../../shared/values';
 
 /** Largest file anyformat accepts (docs: "Max upload size 20 MB per file"). */
 export const ANYFORMAT_MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -34,44 +36,29 @@ function errorField(body: unknown, key: string): string | undefined {
 	return undefined;
 }
 
+const ANYFORMAT_WORDING: FailureWording = {
+	whereToCheck: 'the workflow runs in anyformat',
+	rateLimitHelp:
+		'Too many requests for this API key (60 submissions/min, 600 other requests/min). Lower "Max Documents in Flight" or spread the work over time.',
+};
+
 function describeAnyformatFailure(failure: ApiFailure): { message: string; description?: string; apiCode?: string } {
-	const { status, body, networkCode, ambiguous, method, path } = failure;
+	const { status, body, method, path } = failure;
 	const apiCode = errorField(body, 'error_code');
 	const detail = errorField(body, 'detail');
-	const summary = errorField(body, 'error');
-	const said = [summary, detail].filter(Boolean).join(': ');
-
-	if (failure.malformed) {
-		return {
-			message: `anyformat answered ${method} ${path} with a response that is not valid JSON`,
-			description: ambiguous
-				? 'The submission may have been accepted. It was not sent again, so you are not charged twice; check the workflow runs in anyformat before running this item again.'
-				: 'Try again later; if it persists, anyformat may be having trouble.',
-			apiCode,
-		};
-	}
-	if (status === undefined) {
-		return {
-			message: `anyformat ${networkProblem(networkCode)} (${method} ${path})`,
-			description: `${
-				ambiguous
-					? 'The document may have been accepted before the connection failed. It was not sent again, so you are not charged twice; check the workflow runs in anyformat, then run this item again if it is missing.'
-					: 'Check the Base URL in the anyformat credential and the network connection of this n8n instance.'
-			} (network error ${networkCode})`,
-			apiCode,
-		};
-	}
+	const said = [errorField(body, 'error'), detail].filter(Boolean).join(': ');
+	const code = apiCode ? ` ${apiCode}` : '';
 	switch (status) {
 		case 401:
 			return {
-				message: `anyformat rejected the API key (401${apiCode ? ` ${apiCode}` : ''})`,
+				message: `anyformat rejected the API key (401${code})`,
 				description:
 					'Check the API key in the anyformat credential. Creating a new key in anyformat revokes the previous one.',
 				apiCode,
 			};
 		case 403:
 			return {
-				message: `anyformat denied access (403${apiCode ? ` ${apiCode}` : ''})${said ? `: ${said}` : ''}`,
+				message: `anyformat denied access (403${code})${said ? `: ${said}` : ''}`,
 				description: 'The API key is missing or lacks permission for this resource. Check the anyformat credential.',
 				apiCode,
 			};
@@ -88,28 +75,8 @@ function describeAnyformatFailure(failure: ApiFailure): { message: string; descr
 				description: 'Correct the parameters named in the message and run the node again.',
 				apiCode,
 			};
-		case 429:
-			return {
-				message: 'anyformat rate limit reached and still exceeded after waiting',
-				description:
-					'Too many requests for this API key (60 submissions/min, 600 other requests/min). Lower "Max Documents in Flight" or spread the work over time.',
-				apiCode,
-			};
 		default:
-			if (status >= 300 && status < 400) {
-				return {
-					message: `anyformat redirected ${method} ${path} (${status})`,
-					description: 'Check the Base URL in the anyformat credential (use https://api.anyformat.ai, no path).',
-					apiCode,
-				};
-			}
-			return {
-				message: `anyformat failed with ${status}${said ? `: ${said}` : ''}`,
-				description: ambiguous
-					? 'The document may have been accepted before the error. It was not sent again, so you are not charged twice; check the workflow runs in anyformat, then run this item again if it is missing.'
-					: 'anyformat had a temporary problem. Try again later.',
-				apiCode,
-			};
+			return { ...describeCommonFailure(anyformatApi, failure, ANYFORMAT_WORDING, said), apiCode };
 	}
 }
 
@@ -154,4 +121,14 @@ export async function anyformatList(
 		},
 		{ limit: options.limit, maxPageSize: 100, maxPages: options.maxPages },
 	);
+}
+
+/**
+ * The account's webhook subscriptions. The API answers with a flat array (at most 50, never with
+ * their secrets); a paginated envelope is read too, should that ever change.
+ */
+export async function listWebhooks(ctx: ApiContext, itemIndex?: number): Promise<IDataObject[]> {
+	const body = await anyformatBody<unknown>(ctx, { method: 'GET', path: '/v2/webhooks/', itemIndex });
+	const list = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.results) ? body.results : [];
+	return (list as unknown[]).filter(isObject);
 }

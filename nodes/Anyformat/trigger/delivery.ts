@@ -4,13 +4,12 @@ import { messageOf } from '../../shared/errors';
 import type { JobOutcome } from '../../shared/poll';
 import {
 	hasStandardWebhookHeaders,
-	rememberDelivery,
 	safeEqual,
 	verifyStandardWebhook,
 	type SignatureCheck,
 } from '../../shared/signature';
 import { firstString, isObject } from '../../shared/values';
-import { acknowledge, deliveryScope, jsonBodyOf, rawBodyOf, refuse } from '../../shared/webhook';
+import { acknowledge, deliveryScope, jsonBodyOf, rawBodyOf, refuse, rememberDelivery } from '../../shared/webhook';
 import { fetchCollectionResults, shapeCollection, type CollectionJob } from '../helpers/jobs';
 import { readTriggerSettings, type TriggerSettings } from './properties';
 import { subscriptionOf, TOKEN_PARAMETER } from './state';
@@ -33,7 +32,6 @@ const SIGNATURE_PROBLEMS: Record<SignatureFailure, string> = {
 	'no-secret': 'No signing secret is stored for this subscription; deactivate and activate the workflow again',
 };
 
-
 /** One anyformat event as delivered. */
 interface Delivery {
 	event: string;
@@ -44,8 +42,6 @@ interface Delivery {
 	collectionId?: string;
 	workflowId?: string;
 }
-
-
 
 /**
  * Who sent this? The token in our URL is checked always; a Standard-Webhooks signature is checked

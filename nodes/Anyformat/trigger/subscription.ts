@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { messageOf } from '../../shared/errors';
 import { randomToken } from '../../shared/signature';
-import { anyformatBody, anyformatRequest } from '../transport';
+import { isObject } from '../../shared/values';
+import { anyformatBody, anyformatRequest, listWebhooks } from '../transport';
 import { readTriggerSettings } from './properties';
 import {
 	forgetSubscription,
@@ -13,10 +14,8 @@ import {
 	subscriptionUrl,
 	tokenOf,
 } from './state';
-import { isObject } from '../../shared/values';
 
 const WEBHOOKS_PATH = '/v2/webhooks/';
-
 
 function idOf(subscription: IDataObject): string {
 	const id = subscription.id;
@@ -50,13 +49,6 @@ function sameEvents(listed: unknown, wanted: readonly string[]): boolean {
 	return have.size === wanted.length && wanted.every((event) => have.has(event));
 }
 
-async function listSubscriptions(ctx: IHookFunctions): Promise<IDataObject[]> {
-	const body = await anyformatBody<unknown>(ctx, { method: 'GET', path: WEBHOOKS_PATH });
-	// The API answers with a flat array; a paginated envelope is read too, should it ever change.
-	const list = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.results) ? body.results : [];
-	return (list as unknown[]).filter(isObject);
-}
-
 /** Deletes one subscription; one that is already gone counts as deleted. Returns the failure, if any. */
 async function removeSubscription(ctx: IHookFunctions, webhookId: string): Promise<Error | undefined> {
 	return await anyformatRequest(ctx, {
@@ -84,7 +76,7 @@ export async function subscriptionExists(ctx: IHookFunctions): Promise<boolean> 
 
 	let adopted: IDataObject | undefined;
 	const stale: string[] = [];
-	for (const subscription of await listSubscriptions(ctx)) {
+	for (const subscription of await listWebhooks(ctx)) {
 		const id = idOf(subscription);
 		const url = typeof subscription.url === 'string' ? subscription.url : '';
 		if (!id) continue;

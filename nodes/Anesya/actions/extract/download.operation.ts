@@ -1,8 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-// Binary output and Content-Disposition parsing are one idea for both services; they live with the
-// anyformat node until the shared core hosts them.
 import { binaryOutputItem, fileNameFromContentDisposition } from '../../../shared/binary';
 import { outputBinaryFieldProperty, readOutputBinaryField, readWaitOptions, waitForCompletionProperties } from '../../../shared/descriptions';
 import { invalidInput } from '../../../shared/errors';

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-// One parameter for both services; it lives with the anyformat node until the shared core hosts it.
 import { inputBinaryFieldProperty } from '../../../shared/descriptions';
 import { invalidInput } from '../../../shared/errors';
 import type { MultipartPart } from '../../../shared/multipart';

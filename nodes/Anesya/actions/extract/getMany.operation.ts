@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-// Return All + Limit are one idea for both services; they live with the anyformat node until the
-// shared core hosts them.
 import { outputProperty, readLimit, readShapeOptions, returnAllOrLimit } from '../../../shared/descriptions';
 import { invalidInput } from '../../../shared/errors';
 import { mapConcurrent } from '../../../shared/pipeline';

@@ -1,8 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-// Return All + Limit are one idea for both services; they live with the anyformat node until the
-// shared core hosts them.
 import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
 import { anesyaList } from '../../transport';
 
