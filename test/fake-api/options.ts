@@ -57,12 +57,16 @@ const DEFAULT_WEBHOOK_RETRY: WebhookRetryOptions = { attempts: 4, delayMs: 100 }
 
 export const DEFAULT_ANESYA_CREDITS = 1_000_000;
 
+/** The credentials the fake accepts unless told otherwise; tests import these instead of repeating them. */
+export const DEFAULT_ANYFORMAT_KEY = 'af_test_key';
+export const DEFAULT_ANESYA_TOKEN = 'anesya_test_token';
+
 export function defaultOptions(): ResolvedOptions {
 	return {
 		port: 0,
 		host: '127.0.0.1',
 		anyformat: {
-			apiKeys: ['af_test_key'],
+			apiKeys: [DEFAULT_ANYFORMAT_KEY],
 			latencyMs: 300,
 			rateLimits: REAL_ANYFORMAT_RATE_LIMITS,
 			allowHttpWebhooks: false,
@@ -71,7 +75,7 @@ export function defaultOptions(): ResolvedOptions {
 			webhookTimeoutMs: 5000,
 		},
 		anesya: {
-			tokens: ['anesya_test_token'],
+			tokens: [DEFAULT_ANESYA_TOKEN],
 			expiredTokens: [],
 			acceptBearer: false,
 			latencyMs: 300,

@@ -4,8 +4,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FakeApi } from './index';
 
-export const AF_KEY = 'af_test_key';
-export const ANESYA_TOKEN = 'anesya_test_token';
+export { DEFAULT_ANESYA_TOKEN as ANESYA_TOKEN, DEFAULT_ANYFORMAT_KEY as AF_KEY } from './options';
 
 export interface Fetched {
 	status: number;
