@@ -54,6 +54,6 @@ export { buildTextPdf } from './pdf';
 export { documentFromFile, documentFromText, pdfText } from './documents';
 export { extractFields, extractForJsonSchema } from './extractor';
 export { standardWebhookHeaders, standardWebhookSignature, verifyStandardWebhook } from './webhooks';
-export { REAL_ANYFORMAT_RATE_LIMITS } from './options';
+export { DEFAULT_ANESYA_TOKEN, DEFAULT_ANYFORMAT_KEY, REAL_ANYFORMAT_RATE_LIMITS } from './options';
 export { WorkflowValidationError } from './anyformat-fields';
 export { UnknownResourceError } from './errors';

@@ -3,8 +3,10 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FakeApi } from './index';
+import { DEFAULT_ANESYA_TOKEN, DEFAULT_ANYFORMAT_KEY } from './options';
 
-export { DEFAULT_ANESYA_TOKEN as ANESYA_TOKEN, DEFAULT_ANYFORMAT_KEY as AF_KEY } from './options';
+export const AF_KEY = DEFAULT_ANYFORMAT_KEY;
+export const ANESYA_TOKEN = DEFAULT_ANESYA_TOKEN;
 
 export interface Fetched {
 	status: number;
