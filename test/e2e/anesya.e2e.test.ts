@@ -8,14 +8,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { buildTextPdf, startFakeApi, type FakeApi } from '../fake-api';
+import { buildTextPdf, DEFAULT_ANESYA_TOKEN as TOKEN, startFakeApi, type FakeApi } from '../fake-api';
+import { an, form } from '../fake-api/test-helpers';
 import { INVOICE_SCHEMA, invoiceText } from '../fixtures/invoices';
 import { N8nApi, type CredentialRef } from './support/n8n-api';
 import { startN8n, type N8nInstance } from './support/n8n-instance';
 import { Timings } from './support/timings';
 import { triggerWorkflow, webhookToNodes } from './support/workflows';
 
-const TOKEN = 'anesya_test_token';
 const SECRET = 'e2e-anesya-secret';
 const filesDir = mkdtempSync(join(tmpdir(), 'e2e-anesya-'));
 const timings = new Timings();
@@ -88,11 +88,14 @@ describe('Anesya in real n8n', () => {
 		await api.waitForWebhook(`${webhookId}/webhook?token=${SECRET}`, { event: 'ping', data: {} }, { timeoutMs: 20_000 });
 
 		const schemaId = fake.anesya.createSchema({ name: 'Receipts', description: 'Receipts', schema: INVOICE_SCHEMA }).id;
-		const form = new FormData();
-		form.append('document', new Blob([buildTextPdf(invoiceText(9))], { type: 'application/pdf' }), 'invoice-9.pdf');
-		form.append('server', 'EU-1');
-		form.append('schema', schemaId);
-		await fetch(`${fake.urls.anesya}/extract/`, { method: 'POST', headers: { authorization: TOKEN }, body: form });
+		await an(fake, '/extract/', {
+			method: 'POST',
+			body: form([
+				['document', { data: buildTextPdf(invoiceText(9)), filename: 'invoice-9.pdf', type: 'application/pdf' }],
+				['server', 'EU-1'],
+				['schema', schemaId],
+			]),
+		});
 
 		const deliveries = await timings.measure('extraction → both dashboard deliveries answered', () =>
 			fake.waitFor(() => (fake.anesya.deliveries.filter((d) => d.attempts.length > 0).length >= 2 ? fake.anesya.deliveries : undefined), { timeoutMs: 30_000 }),

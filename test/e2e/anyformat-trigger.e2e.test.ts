@@ -5,14 +5,14 @@
  *    extracted fields; the same delivery again starts nothing; the delivery is answered with an empty 200;
  *  - deactivation removes the subscription; five re-activations never leave more than one.
  */
-import { startFakeApi, type FakeApi } from '../fake-api';
+import { DEFAULT_ANYFORMAT_KEY as API_KEY, startFakeApi, type FakeApi } from '../fake-api';
+import { form, v2 } from '../fake-api/test-helpers';
 import { invoiceText, invoiceWorkflow } from '../fixtures/invoices';
 import { N8nApi, type CredentialRef } from './support/n8n-api';
 import { startN8n, type N8nInstance } from './support/n8n-instance';
 import { Timings } from './support/timings';
 import { triggerWorkflow } from './support/workflows';
 
-const API_KEY = 'af_test_key';
 const timings = new Timings();
 let fake: FakeApi;
 let n8n: N8nInstance | undefined;
@@ -36,14 +36,8 @@ afterAll(async () => {
 }, 60_000);
 
 async function submitToFake(workflowId: string, text: string): Promise<string> {
-	const form = new FormData();
-	form.append('text', text);
-	const response = await fetch(`${fake.urls.anyformat}/v2/workflows/${workflowId}/run/`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${API_KEY}` },
-		body: form,
-	});
-	return ((await response.json()) as { id: string }).id;
+	const run = await v2(fake, `/v2/workflows/${workflowId}/run/`, { method: 'POST', body: form([['text', text]]) });
+	return (run.json as { id: string }).id;
 }
 
 describe('Anyformat Trigger in real n8n', () => {

@@ -8,8 +8,9 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { buildTextPdf, startFakeApi, type FakeApi } from '../fake-api';
+import { buildTextPdf, DEFAULT_ANYFORMAT_KEY as API_KEY, startFakeApi, type FakeApi } from '../fake-api';
 import { invoiceText } from '../fixtures/invoices';
+import { byId } from '../helpers/n8n-harness';
 import { SAMPLE_INVOICE_FIELDS } from '../../scripts/samples';
 import { N8nApi, type CredentialRef } from './support/n8n-api';
 import { startN8n, type N8nInstance } from './support/n8n-instance';
@@ -17,7 +18,6 @@ import { REPO_ROOT } from './support/paths';
 import { Timings } from './support/timings';
 import { webhookToNodes } from './support/workflows';
 
-const API_KEY = 'af_test_key';
 const samplesDir = join(REPO_ROOT, 'examples', 'samples');
 const batchDir = mkdtempSync(join(tmpdir(), 'e2e-batch-'));
 const BATCH = 20;
@@ -57,7 +57,7 @@ async function extractFromDisk(fileSelector: string, anyformatParameters: Record
 			parameters: {
 				resource: 'extraction',
 				operation: 'extractFromFile',
-				workflow: { __rl: true, mode: 'id', value: workflowId },
+				workflow: byId(workflowId),
 				...anyformatParameters,
 			},
 		},

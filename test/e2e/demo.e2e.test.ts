@@ -11,7 +11,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
@@ -19,13 +19,14 @@ import { readDemoRecord, DEMO_OWNER, type DemoRecord } from '../../scripts/demo'
 import { SANDBOX_IDS } from '../../scripts/demo-sandbox';
 import { demoWorkflows, EXAMPLE_TARGETS, exampleFile } from '../../scripts/demo-workflows';
 import { N8nApi, type Execution, type WorkflowJson } from './support/n8n-api';
-import { freePort } from './support/n8n-instance';
-import { E2E_STATE_ROOT, REPO_ROOT } from './support/paths';
+import { freePorts } from './support/n8n-instance';
+import { E2E_STATE_ROOT, newestMtime, REPO_ROOT } from './support/paths';
 import { descendants, isAlive, procRef, signalAll, type ProcRef } from './support/proc';
 import { Timings } from './support/timings';
-import { waitUntil } from './support/wait';
+import { raceTimeout, waitUntil, withTimeout } from './support/wait';
 import { manualToNodes } from './support/workflows';
 
+const READY_LINE = 'Demo ready.';
 const stateDir = join(E2E_STATE_ROOT, `demo-${Date.now()}-${randomBytes(3).toString('hex')}`);
 const timings = new Timings();
 
@@ -57,18 +58,24 @@ async function startDemoProcess(): Promise<DemoProcess> {
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let output = '';
-	child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-	child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+	let markReady!: () => void;
+	const ready = new Promise<'ready'>((resolve) => (markReady = () => resolve('ready')));
+	const append = (d: Buffer) => {
+		const chunk = d.toString();
+		output += chunk;
+		// only the new chunk (with the end of the old output, for a line split across chunks) can complete it
+		if (output.slice(-(chunk.length + READY_LINE.length)).includes(READY_LINE)) markReady();
+	};
+	child.stdout!.on('data', append);
+	child.stderr!.on('data', append);
 	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
 		child.once('exit', (code, signal) => resolve({ code, signal })),
 	);
-	let gone = false;
-	void exited.then(() => (gone = true));
-	const state = await waitUntil(() => (gone ? 'exited' : output.includes('Demo ready.') ? 'ready' : undefined), {
-		timeoutMs: 240_000,
-		intervalMs: 200,
-		description: '"Demo ready." from npm run demo',
-	}).catch((error: Error) => {
+	const state = await withTimeout(
+		Promise.race([ready, exited.then(() => 'exited' as const)]),
+		240_000,
+		`"${READY_LINE}" from npm run demo`,
+	).catch((error: Error) => {
 		child.kill('SIGTERM');
 		throw new Error(`${error.message}; its output so far:\n${output.slice(-4000)}`);
 	});
@@ -86,10 +93,7 @@ async function stopDemoProcess(p: DemoProcess, signal: NodeJS.Signals): Promise<
 	} else {
 		p.child.kill(signal);
 	}
-	const result = await Promise.race([
-		p.exited,
-		new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 30_000).unref()),
-	]);
+	const result = await raceTimeout(p.exited, 30_000, undefined);
 	if (!result) throw new Error(`npm run demo still running 30 s after ${signal}:\n${p.output().slice(-3000)}`);
 	// the process tree below npm may need a moment after npm itself returned
 	await waitUntil(() => p.tree.every((r) => !isAlive(r)), { timeoutMs: 10_000, description: 'every demo process to exit' }).catch(() => undefined);
@@ -182,14 +186,6 @@ function parseCsv(text: string): Array<Record<string, string>> {
 	return data.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
 }
 
-/** Newest modification time of the .ts files under `dir`. */
-function newestTs(dir: string): number {
-	if (!existsSync(dir)) return 0;
-	return readdirSync(dir, { withFileTypes: true, recursive: true })
-		.filter((e) => e.isFile() && e.name.endsWith('.ts'))
-		.reduce((newest, e) => Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs), 0);
-}
-
 async function sandboxState(): Promise<{ anyformat: { webhooks: Array<{ url: string }> }; anesya: { extracts: unknown[] } }> {
 	const res = await fetch(`${record.running!.sandboxUrl}/_fake/state`, { signal: AbortSignal.timeout(10_000) });
 	return (await res.json()) as { anyformat: { webhooks: Array<{ url: string }> }; anesya: { extracts: unknown[] } };
@@ -201,15 +197,15 @@ beforeAll(async () => {
 	// CI runs `npm run build` (dist/) but not build:tools, and the demo runs from .tools/: build it when missing or stale
 	const built = join(REPO_ROOT, '.tools', 'scripts', 'demo.js');
 	const sources = ['scripts', 'test/fake-api', 'test/e2e/support', 'nodes', 'credentials'].map((d) => join(REPO_ROOT, d));
-	if (!existsSync(built) || statSync(built).mtimeMs < Math.max(...sources.map((d) => newestTs(d)))) {
+	if (!existsSync(built) || statSync(built).mtimeMs < Math.max(...sources.map((d) => newestMtime(d, '.ts')))) {
 		await timings.measure('npm run build:tools', () => {
 			const r = spawnSync('npm', ['run', 'build:tools'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 5 * 60_000 });
 			if (r.status !== 0) throw new Error(`npm run build:tools failed:\n${r.stdout}\n${r.stderr}`);
 		});
 	}
 	mkdirSync(E2E_STATE_ROOT, { recursive: true });
-	ports = { n8n: await freePort(), api: await freePort() };
-	while (ports.api === ports.n8n) ports.api = await freePort();
+	const [n8nPort, apiPort] = await freePorts(2);
+	ports = { n8n: n8nPort, api: apiPort };
 	demo = await timings.measure('npm run demo -> "Demo ready." (fresh state)', startDemoProcess);
 	record = readDemoRecord(stateDir)!;
 	api = await N8nApi.connect({ url: record.running!.editorUrl, owner: record.running!.owner });

@@ -8,15 +8,19 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startFakeApi, type FakeApi, type RequestLogEntry } from '../fake-api';
+import {
+	DEFAULT_ANESYA_TOKEN as GOOD_TOKEN,
+	DEFAULT_ANYFORMAT_KEY as GOOD_KEY,
+	startFakeApi,
+	type FakeApi,
+	type RequestLogEntry,
+} from '../fake-api';
 import { N8nApi, type CredentialRef } from './support/n8n-api';
 import { startN8n, type N8nInstance } from './support/n8n-instance';
 import { E2E_STATE_ROOT, PACKAGE_NAME, REPO_ROOT } from './support/paths';
 import { Timings } from './support/timings';
 import { webhookToNode } from './support/workflows';
 
-const GOOD_KEY = 'af_test_key';
-const GOOD_TOKEN = 'anesya_test_token';
 const field = { name: 'total', description: 'Total amount', data_type: 'float' };
 const SEEDED_WORKFLOWS = [
 	{ name: 'Invoices (e2e seed)', description: 'seeded by foundation.e2e', fields: [field] },

@@ -5,10 +5,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { REPO_ROOT } from './support/paths';
+import { newestMtime, REPO_ROOT } from './support/paths';
 import { ensureRuntime } from './support/runtime';
 
 function missingDistFiles(): string[] {
@@ -18,17 +18,6 @@ function missingDistFiles(): string[] {
 	const listed = [...(pkg.n8n?.credentials ?? []), ...(pkg.n8n?.nodes ?? [])];
 	if (!existsSync(join(REPO_ROOT, 'dist'))) return ['dist/'];
 	return listed.filter((f) => !existsSync(join(REPO_ROOT, f)));
-}
-
-function newestMtime(dir: string, ext: string): number {
-	if (!existsSync(dir)) return 0;
-	let newest = 0;
-	for (const entry of readdirSync(dir, { withFileTypes: true })) {
-		const p = join(dir, entry.name);
-		if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p, ext));
-		else if (entry.name.endsWith(ext)) newest = Math.max(newest, statSync(p).mtimeMs);
-	}
-	return newest;
 }
 
 export default async function globalSetup(): Promise<void> {

@@ -7,7 +7,7 @@ import { UnknownResourceError } from './errors';
 import { extractForJsonSchema } from './extractor';
 import type { FakeHost } from './host';
 import { isoMicros, isoSeconds, uuid } from './ids';
-import { isTerminal, progress, readyTime, resolveLatency, type TimedJob } from './lifecycle';
+import { ActiveJobs, isTerminal, progress, readyTime, resolveLatency, type TimedJob } from './lifecycle';
 import { WebhookSender } from './webhooks';
 import type {
 	AnesyaDashboardWebhook,
@@ -35,25 +35,7 @@ interface ContentImage {
 	contentType: string;
 }
 
-export interface ExtractRecord extends TimedJob {
-	document: FakeDocument;
-	server: string;
-	schemaId: string | null;
-	classifierId: string | null;
-	workflowId: string | null;
-	sessionId: number | null;
-	metadata: Record<string, unknown> | null;
-	createdAt: number;
-	outcome: AnesyaOutcome;
-	pages: number;
-	creditCost: number;
-	/** Kept in memory only so an ERROR can refund the payer; never logged or shown. */
-	payer: string;
-	firstResultFetchAt: number | null;
-	extractedData: unknown;
-	images: ContentImage[];
-}
-
+/** What the routes know at submission; createExtract() adds the rest. */
 export interface NewExtract {
 	document: FakeDocument;
 	server: string;
@@ -64,8 +46,33 @@ export interface NewExtract {
 	metadata: Record<string, unknown> | null;
 	pages: number;
 	creditCost: number;
+	/** Kept in memory only so an ERROR can refund the payer; never logged or shown. */
 	payer: string;
 }
+
+export interface ExtractRecord extends TimedJob, NewExtract {
+	createdAt: number;
+	outcome: AnesyaOutcome;
+	firstResultFetchAt: number | null;
+	extractedData: unknown;
+	images: ContentImage[];
+}
+
+/** ExtractListItem fields, in the docs' order; `schema` is replaced by the nested schema object. */
+const LIST_ITEM_FIELDS = [
+	'id',
+	'document_name',
+	'document_url',
+	'workflow',
+	'workflow_session_id',
+	'schema',
+	'server',
+	'status',
+	'extraction_step',
+	'credit_used',
+	'metadata',
+	'created_at',
+] as const;
 
 interface SessionRecord {
 	workflowId: string;
@@ -81,11 +88,12 @@ export class AnesyaFake {
 	private readonly credits = new Map<string, number>();
 	private dashboardWebhooks: AnesyaDashboardWebhook[] = [];
 	/** Not yet finalised: the only records sweep() has to look at. */
-	private readonly active = new Set<ExtractRecord>();
+	private readonly active: ActiveJobs<ExtractRecord>;
 	private lastSessionId = 0;
 	readonly sender: WebhookSender;
 
 	constructor(private readonly host: FakeHost) {
+		this.active = new ActiveJobs(host.scheduler, 'an', (record) => this.finalize(record));
 		this.sender = new WebhookSender({
 			clock: host.clock,
 			retry: () => host.options.anesya.webhookRetry,
@@ -208,13 +216,13 @@ export class AnesyaFake {
 			record.extractedData = custom !== undefined ? custom : extractForJsonSchema(input.document, schema.schema);
 		}
 		this.extractMap.set(id, record);
-		this.active.add(record);
 		if (input.sessionId !== null && input.workflowId) {
 			const session = this.sessions.get(input.sessionId) ?? { workflowId: input.workflowId, extractIds: [], reported: false };
 			session.extractIds.push(id);
 			this.sessions.set(input.sessionId, session);
 		}
-		this.host.scheduler.schedule(`an:${id}`, readyTime(record)!, () => this.finalize(record));
+		// Tracking arms the completion timer; its callback runs on a later tick, after the session is recorded.
+		this.active.add(record);
 		this.host.emitChange();
 		return record;
 	}
@@ -232,8 +240,7 @@ export class AnesyaFake {
 		const record = this.extractMap.get(id);
 		if (!record) return false;
 		this.extractMap.delete(id);
-		this.active.delete(record);
-		this.host.scheduler.cancel(`an:${id}`);
+		this.active.remove(record);
 		this.host.emitChange();
 		return true;
 	}
@@ -295,21 +302,12 @@ export class AnesyaFake {
 
 	/** ExtractListItem: no content/extracted_data, the schema nested as an object (the docs' list is cut off after it). */
 	listItem(record: ExtractRecord): Record<string, unknown> {
+		// One body at one instant, so status, step and credit_used always agree.
+		const body = this.extractBody(record);
+		const item: Record<string, unknown> = Object.fromEntries(LIST_ITEM_FIELDS.map((key) => [key, body[key]]));
 		const schema = record.schemaId ? this.schemaMap.get(record.schemaId) : undefined;
-		return {
-			id: record.id,
-			document_name: record.document.fileName,
-			document_url: `/document/${record.id}/?type=extract`,
-			workflow: record.workflowId,
-			workflow_session_id: record.sessionId,
-			schema: schema ? { id: schema.id, name: schema.name, description: schema.description, additional_informations: schema.additional_informations } : null,
-			server: record.server,
-			status: this.statusOf(record),
-			extraction_step: this.stepOf(record),
-			credit_used: this.extractBody(record).credit_used,
-			metadata: record.metadata,
-			created_at: isoMicros(record.createdAt),
-		};
+		item.schema = schema ? { id: schema.id, name: schema.name, description: schema.description, additional_informations: schema.additional_informations } : null;
+		return item;
 	}
 
 	schemaName(record: ExtractRecord): string {
@@ -321,16 +319,11 @@ export class AnesyaFake {
 	}
 
 	sweep(now = this.host.clock()): void {
-		for (const record of [...this.active]) {
-			if (isTerminal(record, now)) this.finalize(record);
-		}
+		this.active.sweep(now);
 	}
 
 	private finalize(record: ExtractRecord): void {
-		if (record.finalized || !this.extractMap.has(record.id)) return;
-		record.finalized = true;
-		this.active.delete(record);
-		this.host.scheduler.cancel(`an:${record.id}`);
+		if (!this.extractMap.has(record.id) || !this.active.claim(record)) return;
 		if (record.outcome === 'ERROR') this.credits.set(record.payer, this.creditsOf(record.payer) + record.creditCost);
 		this.host.emitJobReady({ vendor: 'anesya', id: record.id, status: record.outcome, workflowId: record.workflowId });
 		const body = this.extractBody(record);
@@ -438,11 +431,10 @@ export class AnesyaFake {
 	}
 
 	reset(): void {
-		for (const id of this.extractMap.keys()) this.host.scheduler.cancel(`an:${id}`);
+		this.active.clear(); // also drops the timers: only tracked extracts have one
 		this.schemaMap.clear();
 		this.workflowMap.clear();
 		this.extractMap.clear();
-		this.active.clear();
 		this.sessions.clear();
 		this.credits.clear();
 		this.dashboardWebhooks = [];

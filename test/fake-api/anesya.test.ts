@@ -1,7 +1,8 @@
 import { buildTextPdf, startFakeApi, type FakeApi } from './index';
 import { an, ANESYA_TOKEN, call, form, jsonBody, startReceiver, type Receiver } from './test-helpers';
 
-const INVOICE_SCHEMA = {
+/** The customs-invoice schema for FACTURE below (nested amount, paid, lines); unlike the fixtures' INVOICE_SCHEMA. */
+const FACTURE_SCHEMA = {
 	type: 'object',
 	required: ['invoice_number', 'invoice_date', 'invoice_amount'],
 	properties: {
@@ -54,7 +55,7 @@ describe('Anesya 0.8.1 fake', () => {
 	const pdf = (text: string, compress = false) => ({ data: buildTextPdf(text, { compress }), filename: 'facture.pdf', type: 'application/pdf' });
 
 	const createSchema = async () => {
-		const res = await an(fake, '/schema/', jsonBody({ name: 'Invoice schema', description: 'Customs invoices', schema: INVOICE_SCHEMA }));
+		const res = await an(fake, '/schema/', jsonBody({ name: 'Invoice schema', description: 'Customs invoices', schema: FACTURE_SCHEMA }));
 		expect(res.status).toBe(201);
 		return res.json as { id: string };
 	};
@@ -114,7 +115,7 @@ describe('Anesya 0.8.1 fake', () => {
 		expect(page2.json).toMatchObject({ next: null, previous: `${fake.urls.anesya}/schema/?page=1&size=1` });
 		expect((await an(fake, '/schema/?page=3&size=1')).json).toEqual({ detail: 'Invalid page.' });
 		expect((await an(fake, '/schema/')).json.results).toHaveLength(2); // default size 50
-		expect((await an(fake, `/schema/${schema.id}/`)).json.schema).toEqual(INVOICE_SCHEMA);
+		expect((await an(fake, `/schema/${schema.id}/`)).json.schema).toEqual(FACTURE_SCHEMA);
 		expect((await an(fake, '/schema/00000000-0000-4000-8000-000000000000/')).status).toBe(404);
 		const bad = await an(fake, '/schema/', jsonBody({ description: 'x', schema: { type: 'array' } }));
 		expect(bad.status).toBe(400);

@@ -13,7 +13,7 @@ import { isObject } from './anyformat-fields';
 import { documentFromFile, extensionOf } from './documents';
 import { buildZip, toCsv } from './encoders';
 import type { FakeHost } from './host';
-import { attachmentHeader, emptyResponse, header, intParam, jsonResponse, parseJsonBody, Router, rawResponse, type FakeResponse, type RequestInfo } from './http';
+import { attachmentHeader, emptyResponse, header, intParam, jsonResponse, parseJsonBody, Router, rawResponse, type FakeResponse, type RequestInfo, type RouteLabel } from './http';
 import { isUuid } from './ids';
 import { FormParseError, parseForm, type FormPart, type FormParts } from './multipart';
 import type { FakeDocument, JsonSchema, RequestLogEntry } from './types';
@@ -65,11 +65,8 @@ export class AnesyaApi {
 			.add('GET', '/images/{id}/', (c, p) => this.getImage(p.id), plain);
 	}
 
-	routeFor(method: string, path: string): { route: string; submission: boolean } {
-		const m = this.router.match(method, path);
-		return m.kind === 'match'
-			? { route: `${method} ${ANESYA_PREFIX}${m.route.pattern}`, submission: m.route.meta.submission }
-			: { route: '', submission: false };
+	routeFor(method: string, path: string): RouteLabel {
+		return this.router.routeFor(method, path, ANESYA_PREFIX);
 	}
 
 	hasPath(path: string): boolean {

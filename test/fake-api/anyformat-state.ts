@@ -8,7 +8,7 @@ import { UnknownResourceError } from './errors';
 import { extractFields } from './extractor';
 import type { FakeHost } from './host';
 import { Counter, isoMillis, randomBase62, randomHex, uuid } from './ids';
-import { isTerminal, progress, readyTime, resolveLatency, type TimedJob } from './lifecycle';
+import { ActiveJobs, isTerminal, progress, readyTime, resolveLatency, type TimedJob } from './lifecycle';
 import { standardWebhookHeaders, WebhookSender } from './webhooks';
 import type {
 	AnyformatCollectionView,
@@ -58,11 +58,12 @@ export class AnyformatFake {
 	private readonly byJobId = new Map<string, string>();
 	private readonly webhookList: AnyformatWebhook[] = [];
 	/** Started but not finalised: the only records sweep() has to look at. */
-	private readonly active = new Set<CollectionRecord>();
+	private readonly active: ActiveJobs<CollectionRecord>;
 	private readonly jobIds = new Counter(362963); // the docs' example job id, for familiarity
 	readonly sender: WebhookSender;
 
 	constructor(private readonly host: FakeHost) {
+		this.active = new ActiveJobs(host.scheduler, 'af', (record) => this.finalize(record));
 		this.sender = new WebhookSender({
 			clock: host.clock,
 			retry: () => host.options.anyformat.webhookRetry,
@@ -186,14 +187,7 @@ export class AnyformatFake {
 			record.results = (custom as ExtractionResult | undefined) ?? extractFields(document, fields);
 		}
 		this.active.add(record);
-		this.schedule(record);
 		this.host.emitChange();
-	}
-
-	private schedule(record: CollectionRecord): void {
-		const at = readyTime(record);
-		if (at === null) return;
-		this.host.scheduler.schedule(`af:${record.id}`, at, () => this.finalize(record));
 	}
 
 	getCollection(id: string): CollectionRecord | undefined {
@@ -225,8 +219,7 @@ export class AnyformatFake {
 	}
 
 	private removeCollection(record: CollectionRecord): void {
-		this.host.scheduler.cancel(`af:${record.id}`);
-		this.active.delete(record);
+		this.active.remove(record);
 		this.collectionMap.delete(record.id);
 		this.byJobId.delete(record.v1JobId);
 	}
@@ -252,16 +245,11 @@ export class AnyformatFake {
 
 	/** Finalises every job whose time has come (called before each request and by timers). */
 	sweep(now = this.host.clock()): void {
-		for (const record of [...this.active]) {
-			if (isTerminal(record, now)) this.finalize(record);
-		}
+		this.active.sweep(now);
 	}
 
 	private finalize(record: CollectionRecord): void {
-		if (record.finalized || !this.collectionMap.has(record.id)) return;
-		record.finalized = true;
-		this.active.delete(record);
-		this.host.scheduler.cancel(`af:${record.id}`);
+		if (!this.collectionMap.has(record.id) || !this.active.claim(record)) return;
 		const status = record.outcome;
 		this.host.emitJobReady({ vendor: 'anyformat', id: record.id, status, workflowId: record.workflowId });
 		// Whether "cancelled" fires extraction.failed is undocumented; a client waiting on the run needs to hear it.
@@ -407,10 +395,9 @@ export class AnyformatFake {
 	// ------------------------------------------------------------ lifecycle
 
 	reset(): void {
-		for (const record of this.collectionMap.values()) this.host.scheduler.cancel(`af:${record.id}`);
+		this.active.clear(); // also drops the timers: only tracked jobs have one
 		this.workflowMap.clear();
 		this.collectionMap.clear();
-		this.active.clear();
 		this.byJobId.clear();
 		this.webhookList.length = 0;
 		this.sender.clear();

@@ -1,5 +1,6 @@
+import { ACME_INVOICE_TEXT, ACME_INVOICE_WORKFLOW } from '../fixtures/invoices';
 import { startFakeApi, type FakeApi } from './index';
-import { call, form, INVOICE_TEXT, INVOICE_WORKFLOW, jsonBody, v1, v2 } from './test-helpers';
+import { call, form, jsonBody, v1, v2 } from './test-helpers';
 
 const V1_WORKFLOW = {
 	name: 'Sample Invoice Workflow',
@@ -70,7 +71,7 @@ describe('anyformat v1 (legacy) fake', () => {
 
 	it('runs text, polls the job until processed, and wraps fields with as_lists', async () => {
 		const wf = await createWorkflow();
-		const run = await runText(wf.id, INVOICE_TEXT, [['manual_field_values', '{"customer_id":"CUST-001"}']]);
+		const run = await runText(wf.id, ACME_INVOICE_TEXT, [['manual_field_values', '{"customer_id":"CUST-001"}']]);
 		expect(run).toMatchObject({ status: 'success', workflow_id: wf.id });
 		expect(run.extraction_id).toMatch(/^\d+$/);
 
@@ -130,8 +131,8 @@ describe('anyformat v1 (legacy) fake', () => {
 	});
 
 	it('sees v2 runs through their v1 job id', async () => {
-		const wf = fake.anyformat.createWorkflow(INVOICE_WORKFLOW);
-		const run = await v2(fake, `/v2/workflows/${wf.id}/run/`, { method: 'POST', body: form([['text', INVOICE_TEXT]]) });
+		const wf = fake.anyformat.createWorkflow(ACME_INVOICE_WORKFLOW);
+		const run = await v2(fake, `/v2/workflows/${wf.id}/run/`, { method: 'POST', body: form([['text', ACME_INVOICE_TEXT]]) });
 		const view = fake.anyformat.collections.find((c) => c.id === run.json.id)!;
 		expect(fake.log.at(-1)?.jobIds).toEqual([run.json.id, view.v1JobId]);
 		fake.anyformat.completeNow(run.json.id);

@@ -5,15 +5,15 @@
 import { NOT_FOUND_DETAIL, v1AuthError, v1Error } from './anyformat-errors';
 import { isObject, WorkflowValidationError } from './anyformat-fields';
 import { MAX_FILE_BYTES, type AnyformatFake, type CollectionRecord } from './anyformat-state';
-import { applyOverride, withManualValues, withoutClientId } from './anyformat-v2';
+import { applyOverride, mapRow, withManualValues, withoutClientId } from './anyformat-v2';
 import { toCsv } from './encoders';
 import { documentFromFile, documentFromText } from './documents';
 import type { FakeHost } from './host';
-import { attachmentHeader, emptyResponse, header, intParam, jsonResponse, parseJsonBody, Router, rawResponse, type FakeResponse, type RequestInfo } from './http';
-import { isoMillis, randomHex, uuid } from './ids';
+import { attachmentHeader, emptyResponse, header, intParam, jsonResponse, parseJsonBody, Router, rawResponse, type FakeResponse, type RequestInfo, type RouteLabel } from './http';
+import { isoSeconds, randomHex, uuid } from './ids';
 import { readyTime } from './lifecycle';
 import { FormParseError, parseForm } from './multipart';
-import { rateLimitHeaders, secondsString } from './rate-limit';
+import { rateLimited } from './rate-limit';
 import type { AnyformatStatus, AnyformatWorkflow, ExtractedField, ExtractionResult, FakeDocument, FieldDef, RequestLogEntry } from './types';
 
 interface V1Context {
@@ -53,9 +53,8 @@ export class AnyformatV1Api {
 			.add('GET', '/jobs/{id}/file/', (c, p) => this.getJobFile(c, p.id), plain);
 	}
 
-	routeFor(method: string, path: string): { route: string; submission: boolean } {
-		const m = this.router.match(method, path);
-		return m.kind === 'match' ? { route: `${method} ${m.route.pattern}`, submission: m.route.meta.submission } : { route: '', submission: false };
+	routeFor(method: string, path: string): RouteLabel {
+		return this.router.routeFor(method, path);
 	}
 
 	hasPath(path: string): boolean {
@@ -76,20 +75,12 @@ export class AnyformatV1Api {
 		if (!log.auth.valid) return v1AuthError('Invalid token.');
 
 		const limits = this.host.options.anyformat.rateLimits;
-		let limitHeaders: Record<string, string> = {};
-		if (limits && match.route.meta.documents) {
-			const decision = this.host.limiter.take(key.trim(), 'af-v1-documents', limits.v1Documents);
-			limitHeaders = rateLimitHeaders(decision);
-			if (!decision.allowed) {
-				return v1Error(429, 'RATE_LIMITED', `Too many documents: ${decision.limit} per window. Wait and retry after a short delay.`, {
-					...limitHeaders,
-					'retry-after': secondsString(decision.resetMs),
-				});
-			}
-		}
-		const response = match.route.handler({ req, log }, match.params);
-		Object.assign(response.headers, limitHeaders);
-		return response;
+		const decision = limits && match.route.meta.documents ? this.host.limiter.take(key.trim(), 'af-v1-documents', limits.v1Documents) : undefined;
+		return rateLimited(
+			decision,
+			(d, headers) => v1Error(429, 'RATE_LIMITED', `Too many documents: ${d.limit} per window. Wait and retry after a short delay.`, headers),
+			() => match.route.handler({ req, log }, match.params),
+		);
 	}
 
 	// ------------------------------------------------------------ workflows
@@ -331,11 +322,6 @@ export function v1Status(status: AnyformatStatus): V1Status {
 	return status;
 }
 
-/** v1 bodies use whole-second timestamps (2024-01-15T10:30:00Z). */
-function isoSeconds(ms: number): string {
-	return isoMillis(ms).replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** v1 returns numbers as decimal strings ("1250.00"). */
 function v1Value(value: unknown): unknown {
 	if (typeof value !== 'number') return value;
@@ -362,7 +348,7 @@ export function renderV1Results(record: CollectionRecord, asLists: boolean): Rec
 	const out: Record<string, unknown> = {};
 	for (const [name, result] of Object.entries(results)) {
 		if (Array.isArray(result)) {
-			out[name] = result.map((row) => Object.fromEntries(Object.entries(row).map(([k, f]) => [k, v1Field(f)])));
+			out[name] = result.map((row) => mapRow(row, v1Field));
 			continue;
 		}
 		const field = v1Field(applyOverride(result, record.overrides, name));
@@ -375,7 +361,7 @@ function csvCell(result: ExtractionResult[string] | undefined, overrides: Map<st
 	if (result === undefined) return '';
 	if (Array.isArray(result)) {
 		// Line items: one JSON array of plain rows per cell.
-		return JSON.stringify(result.map((row) => Object.fromEntries(Object.entries(row).map(([k, f]) => [k, v1Value(f.value)]))));
+		return JSON.stringify(result.map((row) => mapRow(row, (f) => v1Value(f.value))));
 	}
 	const field = applyOverride(result, overrides, name);
 	const value = field.value_override ?? field.value;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { ACME_INVOICE_TEXT, ACME_INVOICE_WORKFLOW } from '../fixtures/invoices';
 import { buildTextPdf, startFakeApi, type FakeApi } from './index';
-import { AF_KEY, an, call, form, INVOICE_TEXT, INVOICE_WORKFLOW, jsonBody, v2 } from './test-helpers';
+import { AF_KEY, an, call, form, jsonBody, v2 } from './test-helpers';
 
 describe('anyformat v2 fake', () => {
 	let fake: FakeApi;
@@ -15,7 +16,7 @@ describe('anyformat v2 fake', () => {
 		fake.configure({ anyformat: { latencyMs: 1500 } });
 	});
 
-	const createWorkflow = async (body: unknown = INVOICE_WORKFLOW) => {
+	const createWorkflow = async (body: unknown = ACME_INVOICE_WORKFLOW) => {
 		const res = await v2(fake, '/v2/workflows/', jsonBody(body));
 		expect(res.status).toBe(201);
 		return res.json as { id: string; version_id: string };
@@ -144,7 +145,7 @@ describe('anyformat v2 fake', () => {
 
 		it('deletes a workflow (204) together with its collections', async () => {
 			const wf = await createWorkflow();
-			const run = await runText(wf.id, INVOICE_TEXT);
+			const run = await runText(wf.id, ACME_INVOICE_TEXT);
 			expect((await v2(fake, `/v2/workflows/${wf.id}/`, { method: 'DELETE' })).status).toBe(204);
 			expect((await v2(fake, `/v2/workflows/${wf.id}/`)).status).toBe(404);
 			expect(fake.anyformat.collections.find((c) => c.id === run.id)).toBeUndefined();
@@ -155,9 +156,9 @@ describe('anyformat v2 fake', () => {
 	describe('run and results', () => {
 		it('accepts exactly one of file or text', async () => {
 			const wf = await createWorkflow();
-			const text = await runText(wf.id, INVOICE_TEXT);
+			const text = await runText(wf.id, ACME_INVOICE_TEXT);
 			expect(text).toMatchObject({ status: 'accepted', workflow_id: wf.id, version_id: wf.version_id });
-			const file = await v2(fake, `/v2/workflows/${wf.id}/run/`, { method: 'POST', body: form([['file', { data: INVOICE_TEXT, filename: 'inv.txt', type: 'text/plain' }]]) });
+			const file = await v2(fake, `/v2/workflows/${wf.id}/run/`, { method: 'POST', body: form([['file', { data: ACME_INVOICE_TEXT, filename: 'inv.txt', type: 'text/plain' }]]) });
 			expect(file.status).toBe(202);
 			for (const fields of [[['text', 'a'], ['file', { data: 'b', filename: 'b.txt' }]], []] as Array<Array<[string, string | { data: string; filename: string }]>>) {
 				const res = await v2(fake, `/v2/workflows/${wf.id}/run/`, { method: 'POST', body: form(fields) });
@@ -182,7 +183,7 @@ describe('anyformat v2 fake', () => {
 
 		it('answers 412 while running, then 200 with results derived from the text', async () => {
 			const wf = await createWorkflow();
-			const run = await runText(wf.id, INVOICE_TEXT);
+			const run = await runText(wf.id, ACME_INVOICE_TEXT);
 			const early = await v2(fake, `/v2/workflows/${wf.id}/files/${run.id}/results/`);
 			expect(early.status).toBe(412);
 			expect(early.json).toMatchObject({ error_code: 'PRECONDITION_FAILED', retryable: true });
@@ -219,7 +220,7 @@ describe('anyformat v2 fake', () => {
 			fake.configure({ anyformat: { latencyMs: 50 } });
 			const wf = await createWorkflow();
 			const ready = fake.waitFor(() => true, { event: 'job:ready' });
-			const run = await runText(wf.id, INVOICE_TEXT);
+			const run = await runText(wf.id, ACME_INVOICE_TEXT);
 			await ready;
 			await waitReady(run.id);
 			const res = await v2(fake, `/v2/workflows/${wf.id}/files/${run.id}/results/`);
@@ -251,8 +252,8 @@ describe('anyformat v2 fake', () => {
 			let now = Date.UTC(2026, 0, 1);
 			const timed = await startFakeApi({ clock: () => now, anyformat: { latencyMs: 1000 } });
 			try {
-				const wf = timed.anyformat.createWorkflow(INVOICE_WORKFLOW);
-				const run = await v2(timed, `/v2/workflows/${wf.id}/run/`, { method: 'POST', body: form([['text', INVOICE_TEXT]]) });
+				const wf = timed.anyformat.createWorkflow(ACME_INVOICE_WORKFLOW);
+				const run = await v2(timed, `/v2/workflows/${wf.id}/run/`, { method: 'POST', body: form([['text', ACME_INVOICE_TEXT]]) });
 				const statusAt = async (t: number) => {
 					now = Date.UTC(2026, 0, 1) + t;
 					const list = await v2(timed, `/v2/workflows/${wf.id}/files/`);
@@ -278,7 +279,7 @@ describe('anyformat v2 fake', () => {
 
 		it('uploads without processing, then runs the uploaded file', async () => {
 			const wf = await createWorkflow();
-			const up = await v2(fake, `/v2/workflows/${wf.id}/upload/`, { method: 'POST', body: form([['file', { data: INVOICE_TEXT, filename: 'invoice.txt', type: 'text/plain' }]]) });
+			const up = await v2(fake, `/v2/workflows/${wf.id}/upload/`, { method: 'POST', body: form([['file', { data: ACME_INVOICE_TEXT, filename: 'invoice.txt', type: 'text/plain' }]]) });
 			expect(up.status).toBe(201);
 			expect(up.json).toMatchObject({ status: 'uploaded', filename: 'invoice.txt' });
 			const listed = await v2(fake, `/v2/workflows/${wf.id}/files/`);
@@ -315,7 +316,7 @@ describe('anyformat v2 fake', () => {
 
 		it('shows reviewer overrides as value_override', async () => {
 			const wf = await createWorkflow();
-			const run = await runText(wf.id, INVOICE_TEXT);
+			const run = await runText(wf.id, ACME_INVOICE_TEXT);
 			fake.anyformat.completeNow(run.id);
 			fake.anyformat.setValueOverride(run.id, 'total_amount', 1300);
 			const res = await v2(fake, `/v2/workflows/${wf.id}/files/${run.id}/results/`);
@@ -325,7 +326,7 @@ describe('anyformat v2 fake', () => {
 
 	it('keeps the early-v2 extraction endpoint as an alias (412, then a flat dict; as_lists wraps)', async () => {
 		const wf = await createWorkflow();
-		const run = await runText(wf.id, INVOICE_TEXT);
+		const run = await runText(wf.id, ACME_INVOICE_TEXT);
 		expect((await v2(fake, `/v2/files/${run.id}/extraction/`)).status).toBe(412);
 		fake.anyformat.completeNow(run.id);
 		const flat = await v2(fake, `/v2/files/${run.id}/extraction/`);
@@ -355,7 +356,7 @@ describe('anyformat v2 fake', () => {
 			},
 		});
 		try {
-			const wf = custom.anyformat.createWorkflow(INVOICE_WORKFLOW);
+			const wf = custom.anyformat.createWorkflow(ACME_INVOICE_WORKFLOW);
 			const image = await v2(custom, `/v2/workflows/${wf.id}/run/`, { method: 'POST', body: form([['file', { data: png, filename: 'scan.png', type: 'image/png' }]]) });
 			const text = await v2(custom, `/v2/workflows/${wf.id}/run/`, { method: 'POST', body: form([['text', 'CUSTOM document']]) });
 			const views = custom.anyformat.collections;

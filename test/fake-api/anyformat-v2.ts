@@ -5,10 +5,10 @@ import { ANYFORMAT_EVENTS, MAX_FILE_BYTES, MAX_WEBHOOKS, type AnyformatFake, typ
 import { documentFromFile, documentFromText } from './documents';
 import { renderMarkdown } from './extractor';
 import type { FakeHost } from './host';
-import { emptyResponse, header, intParam, jsonResponse, parseJsonBody, Router, type FakeResponse, type RequestInfo } from './http';
+import { emptyResponse, header, intParam, jsonResponse, parseJsonBody, Router, type FakeResponse, type RequestInfo, type RouteLabel } from './http';
 import { isoMillis, randomHex } from './ids';
 import { FormParseError, parseForm, type FormPart, type FormParts } from './multipart';
-import { rateLimitHeaders, secondsString } from './rate-limit';
+import { rateLimited } from './rate-limit';
 import type { AnyformatWorkflow, AnyformatWorkflowInput, ExtractedField, ExtractionResult, FieldResult, RequestLogEntry } from './types';
 
 interface V2Context {
@@ -55,9 +55,8 @@ export class AnyformatV2Api {
 			.add('DELETE', '/v2/webhooks/{webhook_id}/', (c, p) => this.deleteWebhook(p.webhook_id), general);
 	}
 
-	routeFor(method: string, path: string): { route: string; submission: boolean } {
-		const m = this.router.match(method, path);
-		return m.kind === 'match' ? { route: `${method} ${m.route.pattern}`, submission: m.route.meta.submission } : { route: '', submission: false };
+	routeFor(method: string, path: string): RouteLabel {
+		return this.router.routeFor(method, path);
 	}
 
 	hasPath(path: string): boolean {
@@ -76,20 +75,13 @@ export class AnyformatV2Api {
 		if (!auth.ok) return auth.response;
 
 		const limits = this.host.options.anyformat.rateLimits;
-		let limitHeaders: Record<string, string> = {};
-		if (limits) {
-			const decision = this.host.limiter.take(auth.key, `af-${match.route.meta.tier}`, limits[match.route.meta.tier]);
-			limitHeaders = rateLimitHeaders(decision);
-			if (!decision.allowed) {
-				return v2Error(429, 'RATE_LIMITED', `Rate limit exceeded for the ${match.route.meta.tier} tier (${decision.limit} requests per window).`, {
-					...limitHeaders,
-					'retry-after': secondsString(decision.resetMs),
-				});
-			}
-		}
-		const response = match.route.handler({ req, log }, match.params);
-		Object.assign(response.headers, limitHeaders);
-		return response;
+		const tier = match.route.meta.tier;
+		const decision = limits ? this.host.limiter.take(auth.key, `af-${tier}`, limits[tier]) : undefined;
+		return rateLimited(
+			decision,
+			(d, headers) => v2Error(429, 'RATE_LIMITED', `Rate limit exceeded for the ${tier} tier (${d.limit} requests per window).`, headers),
+			() => match.route.handler({ req, log }, match.params),
+		);
 	}
 
 	/** Missing/empty/non-Bearer → 403 ACCESS_DENIED; unknown key → 401 AUTH_FAILED. */
@@ -454,7 +446,8 @@ function earlyField(field: ExtractedField): Record<string, unknown> {
 	};
 }
 
-function mapRow(row: Record<string, ExtractedField>, render: (f: ExtractedField) => Record<string, unknown>): Record<string, unknown> {
+/** Renders every cell of one line-item row (shared with v1's results and CSV export). */
+export function mapRow<T>(row: Record<string, ExtractedField>, render: (f: ExtractedField) => T): Record<string, T> {
 	return Object.fromEntries(Object.entries(row).map(([k, f]) => [k, render(f)]));
 }
 

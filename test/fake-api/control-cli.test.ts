@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ACME_INVOICE_TEXT, ACME_INVOICE_WORKFLOW } from '../fixtures/invoices';
 import { main, parseArgs } from './cli';
 import { buildTextPdf, startFakeApi, type FakeApi } from './index';
-import { an, call, form, INVOICE_TEXT, INVOICE_WORKFLOW, jsonBody, startReceiver, v2 } from './test-helpers';
+import { an, call, form, jsonBody, startReceiver, v2 } from './test-helpers';
 
 describe('control HTTP API', () => {
 	let fake: FakeApi;
@@ -16,10 +17,10 @@ describe('control HTTP API', () => {
 	beforeEach(() => fake.reset());
 
 	it('creates anyformat workflows, completes runs, shows state and the log (without control requests)', async () => {
-		const created = await control('/anyformat/workflows', jsonBody(INVOICE_WORKFLOW));
+		const created = await control('/anyformat/workflows', jsonBody(ACME_INVOICE_WORKFLOW));
 		expect(created.status).toBe(201);
 		expect((await control('/anyformat/workflows', jsonBody({ name: 'x' }))).status).toBe(400);
-		const run = await v2(fake, `/v2/workflows/${created.json.id}/run/`, { method: 'POST', body: form([['text', INVOICE_TEXT]]) });
+		const run = await v2(fake, `/v2/workflows/${created.json.id}/run/`, { method: 'POST', body: form([['text', ACME_INVOICE_TEXT]]) });
 		const completed = await control(`/anyformat/collections/${run.json.id}/complete`, jsonBody({ outcome: 'error' }));
 		expect(completed.json).toMatchObject({ id: run.json.id, status: 'error' });
 		expect((await control('/anyformat/collections/nope/complete', jsonBody({}))).status).toBe(404);
@@ -84,7 +85,7 @@ describe('control HTTP API', () => {
 	it('redelivers anyformat deliveries and resets everything', async () => {
 		const receiver = await startReceiver();
 		try {
-			const wf = fake.anyformat.createWorkflow(INVOICE_WORKFLOW);
+			const wf = fake.anyformat.createWorkflow(ACME_INVOICE_WORKFLOW);
 			fake.anyformat.createWebhook(receiver.url, ['extraction.completed']);
 			const run = await v2(fake, `/v2/workflows/${wf.id}/run/`, { method: 'POST', body: form([['text', 'x']]) });
 			await control(`/anyformat/collections/${run.json.id}/complete`, { method: 'POST' });
@@ -113,7 +114,7 @@ describe('cli', () => {
 	it('starts from a config file, prints one JSON line, serves, and stops', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'fake-api-cli-'));
 		const config = join(dir, 'cfg.json');
-		writeFileSync(config, JSON.stringify({ anyformat: { apiKeys: ['af_cli'] }, seed: { anyformat: { workflows: [{ id: 'wf-demo', ...INVOICE_WORKFLOW }] } } }));
+		writeFileSync(config, JSON.stringify({ anyformat: { apiKeys: ['af_cli'] }, seed: { anyformat: { workflows: [{ id: 'wf-demo', ...ACME_INVOICE_WORKFLOW }] } } }));
 		const lines: string[] = [];
 		const { fake, stop } = await main(['--port', '0', '--config', config], { stdout: (line) => lines.push(line), handleSignals: false });
 		try {

@@ -1,5 +1,6 @@
+import { ACME_INVOICE_WORKFLOW } from '../fixtures/invoices';
 import { startFakeApi, type FakeApi, type FaultKind } from './index';
-import { AF_KEY, an, ANESYA_TOKEN, call, form, INVOICE_WORKFLOW, v2 } from './test-helpers';
+import { AF_KEY, an, ANESYA_TOKEN, call, form, v2 } from './test-helpers';
 
 describe('faults, rate limits and the request log', () => {
 	let fake: FakeApi;
@@ -15,7 +16,7 @@ describe('faults, rate limits and the request log', () => {
 	});
 
 	const runUrl = () => {
-		const wf = fake.anyformat.createWorkflow(INVOICE_WORKFLOW);
+		const wf = fake.anyformat.createWorkflow(ACME_INVOICE_WORKFLOW);
 		return `/v2/workflows/${wf.id}/run/`;
 	};
 	const submit = (path: string) => v2(fake, path, { method: 'POST', body: form([['text', 'Invoice #1']]) });

@@ -83,6 +83,16 @@ export type RouteMatch<H, M> =
 	| { kind: 'method-not-allowed'; allowed: string[]; pattern: string }
 	| { kind: 'none' };
 
+/** Route metadata routeFor() needs: does the route submit billable work. */
+export interface SubmissionMeta {
+	submission: boolean;
+}
+
+export interface RouteLabel {
+	route: string;
+	submission: boolean;
+}
+
 export class Router<H, M> {
 	private readonly routes: Array<Route<H, M>> = [];
 
@@ -121,6 +131,15 @@ export class Router<H, M> {
 			return { kind: 'match', route, params };
 		}
 		return allowed.length ? { kind: 'method-not-allowed', allowed, pattern } : { kind: 'none' };
+	}
+
+	/**
+	 * The request log's route label ("POST /anesya/extract/") and whether the route submits work; empty when nothing
+	 * matches. `prefix` is the vendor's mount point, which the patterns leave out.
+	 */
+	routeFor<T extends SubmissionMeta>(this: Router<H, T>, method: string, path: string, prefix = ''): RouteLabel {
+		const m = this.match(method, path);
+		return m.kind === 'match' ? { route: `${method} ${prefix}${m.route.pattern}`, submission: m.route.meta.submission } : { route: '', submission: false };
 	}
 
 	/** True when some route (any method) matches the path; used to decide trailing-slash redirects. */

@@ -42,7 +42,7 @@ export function isoMicros(ms: number): string {
 	return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
-/** Anesya webhook timestamps have no fraction: 2025-06-25T14:45:26Z */
+/** Whole seconds, no fraction: Anesya webhook timestamps and anyformat v1 bodies (2025-06-25T14:45:26Z). */
 export function isoSeconds(ms: number): string {
 	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -77,3 +77,69 @@ export class CompletionScheduler {
 		return this.timers.size;
 	}
 }
+
+/**
+ * A vendor's started, not yet finalised jobs and their completion timers (keys `${prefix}:${id}`, as both vendors
+ * share one scheduler). sweep() only has to look at these; claim() lets a job be finalised once, whichever of its
+ * timer, a sweep or completeNow() gets there first. Invariant: a job has a timer only while it is tracked.
+ */
+export class ActiveJobs<J extends TimedJob> {
+	private readonly jobs = new Set<J>();
+
+	constructor(
+		private readonly scheduler: CompletionScheduler,
+		private readonly prefix: string,
+		private readonly onDue: (job: J) => void,
+	) {}
+
+	/** Tracks a started job and arms its timer for its ready time. */
+	add(job: J): void {
+		this.jobs.add(job);
+		const at = readyTime(job);
+		if (at !== null) this.scheduler.schedule(this.key(job), at, () => this.onDue(job));
+	}
+
+	/** Stops tracking a job (deleted or finalised) and drops its timer. */
+	remove(job: J): void {
+		this.jobs.delete(job);
+		this.scheduler.cancel(this.key(job));
+	}
+
+	/** True the first time only: marks the job finalised and stops tracking it. */
+	claim(job: J): boolean {
+		if (job.finalized) return false;
+		job.finalized = true;
+		this.remove(job);
+		return true;
+	}
+
+	/** Hands every tracked job that is terminal at `now` to onDue (a copy: onDue removes from the set). */
+	sweep(now: number): void {
+		for (const job of [...this.jobs]) {
+			if (isTerminal(job, now)) this.onDue(job);
+		}
+	}
+
+	clear(): void {
+		for (const job of this.jobs) this.scheduler.cancel(this.key(job));
+		this.jobs.clear();
+	}
+
+	private key(job: J): string {
+		return `${this.prefix}:${job.id}`;
+	}
+}
+
+/**
+ * Waits `ms` with the timer held in `timers` until it fires, so the owner's close/reset can clear pending waits
+ * (a cleared wait never resolves, which stops the work behind it). Used by 'slow' faults and webhook retries.
+ */
+export function trackedDelay(timers: Set<NodeJS.Timeout>, ms: number): Promise<void> {
+	return new Promise((resolve) => {
+		const timer = setTimeout(() => {
+			timers.delete(timer);
+			resolve();
+		}, ms);
+		timers.add(timer);
+	});
+}

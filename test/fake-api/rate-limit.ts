@@ -1,4 +1,5 @@
 /** Fixed-window rate limiting per (credential, tier), on the fake clock. */
+import type { FakeResponse } from './http';
 import { sha256Hex, type Clock } from './ids';
 import type { RateWindow } from './types';
 
@@ -55,4 +56,22 @@ export function rateLimitHeaders(decision: RateDecision): Record<string, string>
 		'x-ratelimit-remaining': String(decision.remaining),
 		'x-ratelimit-reset': secondsString(decision.resetMs),
 	};
+}
+
+/**
+ * anyformat's limiting around a handler (v1 and v2 differ only in the 429 body): no decision → the handler alone;
+ * refused → `refuse` with the X-RateLimit headers plus Retry-After; allowed → the handler's answer with the
+ * X-RateLimit headers added. The handler runs only after the decision, so a refused request creates nothing.
+ */
+export function rateLimited(
+	decision: RateDecision | undefined,
+	refuse: (decision: RateDecision, headers: Record<string, string>) => FakeResponse,
+	handle: () => FakeResponse,
+): FakeResponse {
+	if (!decision) return handle();
+	const headers = rateLimitHeaders(decision);
+	if (!decision.allowed) return refuse(decision, { ...headers, 'retry-after': secondsString(decision.resetMs) });
+	const response = handle();
+	Object.assign(response.headers, headers);
+	return response;
 }

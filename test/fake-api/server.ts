@@ -18,7 +18,7 @@ import { DEFAULT_SLOW_MS, FaultEngine, faultResponse, isErrorKind, malformedResp
 import type { FakeHost } from './host';
 import { header, jsonResponse, queryObject, readBody, redirectResponse, type FakeResponse, type RequestInfo } from './http';
 import { systemClock, type Clock } from './ids';
-import { CompletionScheduler } from './lifecycle';
+import { CompletionScheduler, trackedDelay } from './lifecycle';
 import { defaultOptions, mergeOptions, type ResolvedOptions } from './options';
 import { FixedWindowLimiter } from './rate-limit';
 import type { AuthScheme, DeliveryRecord, FakeApiOptions, FaultRule, JobReadyEvent, RequestLogEntry, Vendor } from './types';
@@ -289,7 +289,7 @@ export class FakeApiServer extends EventEmitter {
 		}
 		if (fault?.kind === 'slow') {
 			entry.fault = 'slow';
-			await this.sleep(fault.slowMs ?? DEFAULT_SLOW_MS);
+			await trackedDelay(this.slowTimers, fault.slowMs ?? DEFAULT_SLOW_MS);
 			if (this.closed) return;
 		}
 		this.write(res, response, entry);
@@ -373,16 +373,6 @@ export class FakeApiServer extends EventEmitter {
 			res.setHeader('content-type', 'application/json');
 			res.end(JSON.stringify({ error: 'Fake API internal error', detail: message }));
 		}
-	}
-
-	private sleep(ms: number): Promise<void> {
-		return new Promise((resolve) => {
-			const timer = setTimeout(() => {
-				this.slowTimers.delete(timer);
-				resolve();
-			}, ms);
-			this.slowTimers.add(timer);
-		});
 	}
 
 	private emitEvent(event: string, payload?: unknown): void {

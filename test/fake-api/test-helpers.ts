@@ -1,7 +1,6 @@
 /** Shared helpers for the fake-api tests: authenticated fetch wrappers, forms, and a local webhook receiver. */
-import { EventEmitter } from 'node:events';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import { startScriptedServer } from '../helpers/scripted-server';
 import type { FakeApi } from './index';
 import { DEFAULT_ANESYA_TOKEN, DEFAULT_ANYFORMAT_KEY } from './options';
 
@@ -58,43 +57,8 @@ export function form(fields: Array<[string, FormValue]>): FormData {
 	return fd;
 }
 
-export const INVOICE_WORKFLOW = {
-	name: 'Invoice Processing',
-	description: 'Extract data from invoice documents',
-	fields: [
-		{ name: 'invoice_number', description: 'The unique invoice identifier', data_type: 'string' },
-		{ name: 'issue_date', description: 'Date the invoice was issued', data_type: 'date' },
-		{ name: 'total_amount', description: 'Total invoice amount including tax', data_type: 'float' },
-		{ name: 'currency', description: 'Currency of the invoice', data_type: 'enum', enum_options: [{ name: 'USD', description: 'US Dollar' }, { name: 'EUR', description: 'Euro' }] },
-		{ name: 'paid', description: 'Whether the invoice is paid', type: 'boolean' },
-		{
-			name: 'line_items',
-			description: 'Invoice lines',
-			data_type: 'object',
-			nested_fields: [
-				{ name: 'description', description: 'What was sold', data_type: 'string' },
-				{ name: 'quantity', description: 'How many', data_type: 'integer' },
-				{ name: 'amount', description: 'Line amount', data_type: 'float' },
-			],
-		},
-	],
-};
-
-export const INVOICE_TEXT = [
-	'ACME Corp',
-	'Invoice #INV-2024-0847',
-	'Issue Date: 2024-03-15',
-	'Currency: USD',
-	'Paid: yes',
-	'',
-	'Line Items:',
-	'| Description | Quantity | Amount |',
-	'|---|---|---|',
-	'| Consulting Services | 10 | $1,000.00 |',
-	'| Travel | 1 | 250.00 |',
-	'',
-	'Total: $1,250.00',
-].join('\n');
+// The ACME invoice data moved to test/fixtures/invoices.ts; these names stay for importers outside test/fake-api.
+export { ACME_INVOICE_TEXT as INVOICE_TEXT, ACME_INVOICE_WORKFLOW as INVOICE_WORKFLOW } from '../fixtures/invoices';
 
 // ---------------------------------------------------------------- webhook receiver
 
@@ -105,7 +69,7 @@ export interface ReceivedRequest {
 	body: string;
 }
 
-export interface Receiver extends EventEmitter {
+export interface Receiver {
 	url: string;
 	requests: ReceivedRequest[];
 	/** Statuses to answer with, in order; 200 once the list is used up. */
@@ -113,27 +77,17 @@ export interface Receiver extends EventEmitter {
 	close(): Promise<void>;
 }
 
+/** A webhook endpoint (`url` ends in /hook) on the scripted server: answers from `statuses`, records bodies as text. */
 export async function startReceiver(statuses: number[] = []): Promise<Receiver> {
-	const emitter = new EventEmitter();
-	const requests: ReceivedRequest[] = [];
-	const receiver = Object.assign(emitter, { url: '', requests, statuses: [...statuses], close: async () => undefined }) as Receiver;
-	const server = createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-			const status = receiver.statuses.shift() ?? 200;
-			res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' });
-			res.end(status < 300 ? 'ok' : 'nope');
-			receiver.emit('request');
-		});
+	const receiver: Receiver = { url: '', requests: [], statuses: [...statuses], close: async () => undefined };
+	const server = await startScriptedServer((seen, res) => {
+		receiver.requests.push({ method: seen.method, path: seen.url, headers: seen.headers, body: seen.body.toString('utf8') });
+		// Read through the object: tests replace `statuses` between deliveries.
+		const status = receiver.statuses.shift() ?? 200;
+		res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' });
+		res.end(status < 300 ? 'ok' : 'nope');
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-	receiver.close = () =>
-		new Promise<void>((resolve) => {
-			server.closeAllConnections();
-			server.close(() => resolve());
-		});
+	receiver.url = `${server.url}/hook`;
+	receiver.close = server.close;
 	return receiver;
 }

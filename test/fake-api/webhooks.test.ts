@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { ACME_INVOICE_TEXT, ACME_INVOICE_WORKFLOW } from '../fixtures/invoices';
 import { startFakeApi, verifyStandardWebhook, type FakeApi } from './index';
-import { form, INVOICE_TEXT, INVOICE_WORKFLOW, jsonBody, startReceiver, v2, type Receiver } from './test-helpers';
+import { form, jsonBody, startReceiver, v2, type Receiver } from './test-helpers';
 
 /** Independent Standard-Webhooks check: HMAC-SHA256 over "id.timestamp.body" with the base64-decoded secret. */
 function expectedSignature(secret: string, id: string, timestamp: string, body: string): string {
@@ -29,8 +30,8 @@ describe('anyformat webhooks', () => {
 		return res.json as { id: string; secret: string; events: string[] };
 	};
 
-	const run = async (text = INVOICE_TEXT) => {
-		const wf = fake.anyformat.createWorkflow(INVOICE_WORKFLOW);
+	const run = async (text = ACME_INVOICE_TEXT) => {
+		const wf = fake.anyformat.createWorkflow(ACME_INVOICE_WORKFLOW);
 		const res = await v2(fake, `/v2/workflows/${wf.id}/run/`, { method: 'POST', body: form([['text', text]]) });
 		return { workflowId: wf.id, collectionId: res.json.id as string };
 	};

@@ -5,6 +5,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { UnknownResourceError } from './errors';
 import { randomHex, type Clock } from './ids';
+import { trackedDelay } from './lifecycle';
 import type { DeliveryAttempt, DeliveryRecord, WebhookRetryOptions } from './types';
 
 export interface DeliveryRequest {
@@ -73,7 +74,7 @@ export class WebhookSender {
 		const policy = this.host.retry();
 		const attempts = Math.max(1, policy.attempts);
 		for (let n = 0; n < attempts; n++) {
-			if (n > 0) await this.delay(policy.delayMs * 2 ** (n - 1));
+			if (n > 0) await trackedDelay(this.timers, policy.delayMs * 2 ** (n - 1));
 			if (generation !== this.generation) return;
 			const ok = await this.attempt(record, redelivery);
 			if (generation !== this.generation) return;
@@ -116,16 +117,6 @@ export class WebhookSender {
 		result.durationMs = Date.now() - started;
 		record.attempts.push(result);
 		return result.status !== undefined && result.status >= 200 && result.status < 300;
-	}
-
-	private delay(ms: number): Promise<void> {
-		return new Promise((resolve) => {
-			const timer = setTimeout(() => {
-				this.timers.delete(timer);
-				resolve();
-			}, ms);
-			this.timers.add(timer);
-		});
 	}
 
 	/** Drops the records (state reset) but lets nothing in flight write into the new state. */

@@ -7,10 +7,10 @@ import { Anesya } from '../../nodes/Anesya/Anesya.node';
 import { Anyformat } from '../../nodes/Anyformat/Anyformat.node';
 import { buildTextPdf, startFakeApi, type FakeApi } from '../fake-api';
 import { invoiceText } from '../fixtures/invoices';
-import { fileItem, runNode } from '../helpers/n8n-harness';
+import { byId, fakeCredentials, fileItem, runNode } from '../helpers/n8n-harness';
 
 const WORKFLOW_ID = '550e8400-e29b-41d4-a716-446655440000';
-const workflow = { __rl: true, mode: 'id', value: WORKFLOW_ID };
+const workflow = byId(WORKFLOW_ID);
 const good = (n: number) => fileItem(invoiceText(n), `ok-${n}.txt`, 'text/plain');
 
 interface Case {
@@ -35,8 +35,8 @@ const cases: Case[] = [
 	{ name: 'binary field named wrongly', node: anyformat, parameters: extract({ binaryPropertyName: 'attachment' }), items: [fileItem('x', 'a.txt', 'text/plain')], parameter: 'Input Binary Field', problem: /no binary field "attachment"/ },
 	{ name: 'empty file', node: anyformat, parameters: extract(), items: [good(0), good(1), fileItem(Buffer.alloc(0), 'empty.pdf', 'application/pdf')], parameter: 'Input Binary Field', problem: /is empty/ },
 	{ name: 'file over the 20 MB limit', node: anyformat, parameters: extract(), items: [fileItem(Buffer.alloc(20 * 1024 * 1024 + 1), 'huge.pdf', 'application/pdf')], parameter: 'Input Binary Field', problem: /20\.0 MB; anyformat accepts files up to 20\.0 MB/ },
-	{ name: 'empty workflow', node: anyformat, parameters: extract({ workflow: { __rl: true, mode: 'id', value: '={{ $json.wf }}' } }), items: [{ ...good(0), json: { wf: '' } }], parameter: 'Workflow' },
-	{ name: 'workflow ID with a slash', node: anyformat, parameters: extract({ workflow: { __rl: true, mode: 'id', value: '={{ $json.wf }}' } }), items: [{ ...good(0), json: { wf: 'abc/def' } }], parameter: 'Workflow' },
+	{ name: 'empty workflow', node: anyformat, parameters: extract({ workflow: byId('={{ $json.wf }}') }), items: [{ ...good(0), json: { wf: '' } }], parameter: 'Workflow' },
+	{ name: 'workflow ID with a slash', node: anyformat, parameters: extract({ workflow: byId('={{ $json.wf }}') }), items: [{ ...good(0), json: { wf: 'abc/def' } }], parameter: 'Workflow' },
 	{ name: 'timeout of zero', node: anyformat, parameters: extract({ timeout: 0 }), items: [good(0)], parameter: 'Timeout (Seconds)' },
 	{ name: 'review threshold above 100', node: anyformat, parameters: extract({ resultOptions: { reviewThreshold: 150 } }), items: [good(0)], parameter: 'Review Threshold' },
 	{ name: 'empty text', node: anyformat, parameters: { resource: 'extraction', operation: 'extractFromText', workflow, text: '={{ $json.body }}' }, items: [{ json: { body: 'Invoice 1' } }, { json: { body: '   ' } }], parameter: 'Text' },
@@ -65,7 +65,7 @@ const cases: Case[] = [
 
 function anesyaCases(): Case[] {
 	const anesya = () => new Anesya();
-	const schema = { __rl: true, mode: 'id', value: '300f339f-da71-4f9f-80f6-c25a63baae75' };
+	const schema = byId('300f339f-da71-4f9f-80f6-c25a63baae75');
 	const withSchema = (extra: INodeParameters = {}): INodeParameters => ({ resource: 'extract', operation: 'extractWithSchema', server: 'EU-1', schema, ...extra });
 	const pdf = fileItem(buildTextPdf(invoiceText(1)), 'invoice.pdf', 'application/pdf');
 	return [
@@ -92,10 +92,7 @@ describe(`bad-input catalogue (${cases.length} cases)`, () => {
 		const { error } = await runNode({
 			nodeType: c.node(),
 			parameters: c.parameters,
-			credentials: {
-				anyformatApi: { apiKey: 'af_test_key', baseUrl: fake.urls.anyformat },
-				anesyaApi: { apiToken: 'anesya_test_token', baseUrl: fake.urls.anesya },
-			},
+			credentials: fakeCredentials(fake),
 			items,
 		});
 		expect(error).toBeDefined();

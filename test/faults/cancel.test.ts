@@ -6,7 +6,7 @@ import { Anesya } from '../../nodes/Anesya/Anesya.node';
 import { Anyformat } from '../../nodes/Anyformat/Anyformat.node';
 import { buildTextPdf, startFakeApi, type FakeApi } from '../fake-api';
 import { INVOICE_SCHEMA, invoiceText, invoiceWorkflow } from '../fixtures/invoices';
-import { fileItem, runNode } from '../helpers/n8n-harness';
+import { byId, fakeCredentials, fileItem, runNode } from '../helpers/n8n-harness';
 
 let fake: FakeApi;
 beforeAll(async () => {
@@ -20,10 +20,7 @@ async function cancelWhileWaiting(nodeType: INodeType, parameters: INodeParamete
 	const { status } = await runNode({
 		nodeType,
 		parameters,
-		credentials: {
-			anyformatApi: { apiKey: 'af_test_key', baseUrl: fake.urls.anyformat },
-			anesyaApi: { apiToken: 'anesya_test_token', baseUrl: fake.urls.anesya },
-		},
+		credentials: fakeCredentials(fake),
 		items,
 		onStarted: (cancel) => {
 			// Cancel once the node has submitted everything and started polling.
@@ -41,7 +38,7 @@ it('anyformat: a batch waiting for results stops within 1 s of cancelling', asyn
 	const items = Array.from({ length: 5 }, (_, i) => fileItem(invoiceText(i), `doc-${i}.txt`, 'text/plain'));
 	const { status, afterCancelMs } = await cancelWhileWaiting(
 		new Anyformat(),
-		{ resource: 'extraction', operation: 'extractFromFile', workflow: { __rl: true, mode: 'id', value: workflowId } },
+		{ resource: 'extraction', operation: 'extractFromFile', workflow: byId(workflowId) },
 		items,
 		/\/files\//,
 	);
@@ -54,7 +51,7 @@ it('Anesya: a batch waiting for extracts stops within 1 s of cancelling', async 
 	const items = Array.from({ length: 5 }, (_, i) => fileItem(buildTextPdf(invoiceText(i)), `doc-${i}.pdf`, 'application/pdf'));
 	const { status, afterCancelMs } = await cancelWhileWaiting(
 		new Anesya(),
-		{ resource: 'extract', operation: 'extractWithSchema', server: 'EU-1', schema: { __rl: true, mode: 'id', value: schemaId } },
+		{ resource: 'extract', operation: 'extractWithSchema', server: 'EU-1', schema: byId(schemaId) },
 		items,
 		/\/anesya\/extract\//,
 	);

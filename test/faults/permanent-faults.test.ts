@@ -6,7 +6,7 @@ import { Anesya } from '../../nodes/Anesya/Anesya.node';
 import { Anyformat } from '../../nodes/Anyformat/Anyformat.node';
 import { buildTextPdf, startFakeApi, type FakeApi } from '../fake-api';
 import { INVOICE_SCHEMA, invoiceText, invoiceWorkflow } from '../fixtures/invoices';
-import { fileItem, runNode } from '../helpers/n8n-harness';
+import { byId, fakeCredentials, fileItem, runNode } from '../helpers/n8n-harness';
 
 const API_KEY = 'af_permanent_fault_key_0123456789';
 const ANESYA_TOKEN = 'anesya_permanent_fault_token_42';
@@ -28,8 +28,8 @@ beforeEach(() => {
 function extract(items: INodeExecutionData[], workflow: string, apiKey = API_KEY) {
 	return runNode({
 		nodeType: new Anyformat(),
-		parameters: { resource: 'extraction', operation: 'extractFromFile', workflow: { __rl: true, mode: 'id', value: workflow } },
-		credentials: { anyformatApi: { apiKey, baseUrl: fake.urls.anyformat } },
+		parameters: { resource: 'extraction', operation: 'extractFromFile', workflow: byId(workflow) },
+		credentials: fakeCredentials(fake, { apiKey }),
 		items,
 		continueOnFail: true,
 	});
@@ -73,9 +73,9 @@ it('404, 422 and malformed JSON hit single items; the others finish, each error 
 		parameters: {
 			resource: 'extraction',
 			operation: 'extractFromFile',
-			workflow: { __rl: true, mode: 'id', value: '={{ $json.workflow }}' },
+			workflow: byId('={{ $json.workflow }}'),
 		},
-		credentials: { anyformatApi: { apiKey: API_KEY, baseUrl: fake.urls.anyformat } },
+		credentials: fakeCredentials(fake, { apiKey: API_KEY }),
 		items,
 		continueOnFail: true,
 	});
@@ -96,8 +96,8 @@ it('without Continue On Fail the first failing item stops the node with an error
 	const workflowId = fake.anyformat.createWorkflow(invoiceWorkflow).id;
 	const { error } = await runNode({
 		nodeType: new Anyformat(),
-		parameters: { resource: 'extraction', operation: 'extractFromFile', workflow: { __rl: true, mode: 'id', value: workflowId } },
-		credentials: { anyformatApi: { apiKey: API_KEY, baseUrl: fake.urls.anyformat } },
+		parameters: { resource: 'extraction', operation: 'extractFromFile', workflow: byId(workflowId) },
+		credentials: fakeCredentials(fake, { apiKey: API_KEY }),
 		items: [fileItem(invoiceText(1), 'ok.txt', 'text/plain'), fileItem(invoiceText(2, { fail: true }), 'bad.txt', 'text/plain')],
 	});
 	expect(error?.message).toMatch(/anyformat could not extract "bad.txt"/);
@@ -110,8 +110,8 @@ describe('Anesya', () => {
 		const schemaId = fake.anesya.createSchema({ name: 'Invoices', description: 'Invoices', schema: INVOICE_SCHEMA }).id;
 		return runNode({
 			nodeType: new Anesya(),
-			parameters: { resource: 'extract', operation: 'extractWithSchema', server: 'EU-1', schema: { __rl: true, mode: 'id', value: schemaId } },
-			credentials: { anesyaApi: { apiToken: token, baseUrl: fake.urls.anesya } },
+			parameters: { resource: 'extract', operation: 'extractWithSchema', server: 'EU-1', schema: byId(schemaId) },
+			credentials: fakeCredentials(fake, { apiToken: token }),
 			items,
 			continueOnFail: true,
 		});

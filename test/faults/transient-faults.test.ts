@@ -4,7 +4,7 @@
 import { Anyformat } from '../../nodes/Anyformat/Anyformat.node';
 import { startFakeApi, type FakeApi } from '../fake-api';
 import { invoiceText, invoiceWorkflow } from '../fixtures/invoices';
-import { fileItem, runNode } from '../helpers/n8n-harness';
+import { byId, fakeCredentials, fileItem, runNode } from '../helpers/n8n-harness';
 
 const DOCUMENTS = 200;
 let fake: FakeApi;
@@ -22,8 +22,8 @@ it('200 documents under 10 % transient faults: 200/200 correct, in order, 0 dupl
 	const started = Date.now();
 	const { items: out, error } = await runNode({
 		nodeType: new Anyformat(),
-		parameters: { resource: 'extraction', operation: 'extractFromFile', workflow: { __rl: true, mode: 'id', value: workflowId } },
-		credentials: { anyformatApi: { apiKey: 'af_test_key', baseUrl: fake.urls.anyformat } },
+		parameters: { resource: 'extraction', operation: 'extractFromFile', workflow: byId(workflowId) },
+		credentials: fakeCredentials(fake),
 		items,
 	});
 	const wallMs = Date.now() - started;

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { AnyformatTrigger } from '../../nodes/Anyformat/AnyformatTrigger.node';
-import { standardWebhookHeaders, startFakeApi, type FakeApi } from '../fake-api';
+import { DEFAULT_ANYFORMAT_KEY, standardWebhookHeaders, startFakeApi, type FakeApi } from '../fake-api';
 import { triggerDouble, WebhookReceiver, type TriggerDouble } from '../nodes/Anyformat/trigger/trigger-double';
 
 const HOSTILE = 1000;
@@ -44,7 +44,7 @@ beforeAll(async () => {
 		nodeType: new AnyformatTrigger(),
 		parameters: { includeData: false, options: { allowHttp: true } },
 		webhookUrl: `${receiver.url}${WEBHOOK_PATH}`,
-		credentials: { apiKey: 'af_test_key', baseUrl: fake.urls.anyformat },
+		credentials: { apiKey: DEFAULT_ANYFORMAT_KEY, baseUrl: fake.urls.anyformat },
 	});
 	await new AnyformatTrigger().webhookMethods.default.create.call(trigger.hookContext());
 	receiver.double = trigger;

@@ -29,6 +29,9 @@ import {
 
 import { AnesyaApi } from '../../credentials/AnesyaApi.credentials';
 import { AnyformatApi } from '../../credentials/AnyformatApi.credentials';
+import type { FakeApi } from '../fake-api';
+// options, not the package entry: the constants without loading the fake's server
+import { DEFAULT_ANESYA_TOKEN, DEFAULT_ANYFORMAT_KEY } from '../fake-api/options';
 
 const credentialTypes: Record<string, ICredentialType> = {
 	anyformatApi: new AnyformatApi(),
@@ -118,6 +121,28 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
+/** The value n8n stores for a resource locator set "By ID". */
+export function byId(value: string) {
+	return { __rl: true, mode: 'id', value };
+}
+
+/** Credentials of both APIs pointing at `fake`, with its default key and token unless overridden. */
+export function fakeCredentials(
+	fake: Pick<FakeApi, 'urls'>,
+	overrides: { apiKey?: string; apiToken?: string } = {},
+): Record<string, ICredentialDataDecryptedObject> {
+	return {
+		anyformatApi: { apiKey: overrides.apiKey ?? DEFAULT_ANYFORMAT_KEY, baseUrl: fake.urls.anyformat },
+		anesyaApi: { apiToken: overrides.apiToken ?? DEFAULT_ANESYA_TOKEN, baseUrl: fake.urls.anesya },
+	};
+}
+
+/** The bytes of a file given as a Buffer or UTF-8 text, and the extension of its name. */
+function fileParts(content: Buffer | string, fileName: string): { data: Buffer; extension?: string } {
+	const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
+	return { data, extension: fileName.includes('.') ? fileName.split('.').pop() : undefined };
+}
+
 /** An input item carrying a file in n8n's in-memory binary format. */
 export function fileItem(
 	content: Buffer | string,
@@ -126,8 +151,7 @@ export function fileItem(
 	json: IDataObject = {},
 	field = 'data',
 ): INodeExecutionData {
-	const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
-	const extension = fileName.includes('.') ? fileName.split('.').pop() : undefined;
+	const { data, extension } = fileParts(content, fileName);
 	return {
 		json,
 		binary: {
@@ -161,8 +185,7 @@ export async function storedFileItem(
 	field = 'data',
 ): Promise<INodeExecutionData> {
 	await useFilesystemBinaryData();
-	const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
-	const extension = fileName.includes('.') ? fileName.split('.').pop() : undefined;
+	const { data, extension } = fileParts(content, fileName);
 	const stored = await Container.get(BinaryDataService).store(
 		{ type: 'execution', workflowId: 'test-workflow', executionId: 'test-execution' },
 		data,

@@ -23,8 +23,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { buildTextPdf, documentFromFile, REAL_ANYFORMAT_RATE_LIMITS, startFakeApi, type FakeApi, type RequestLogEntry } from '../../fake-api';
+import {
+	buildTextPdf,
+	DEFAULT_ANESYA_TOKEN as ANESYA_TOKEN,
+	DEFAULT_ANYFORMAT_KEY as API_KEY,
+	documentFromFile,
+	REAL_ANYFORMAT_RATE_LIMITS,
+	startFakeApi,
+	type FakeApi,
+	type RequestLogEntry,
+} from '../../fake-api';
 import { INVOICE_SCHEMA, invoiceText } from '../../fixtures/invoices';
+import { byId } from '../../helpers/n8n-harness';
 import { SAMPLE_INVOICE_FIELDS } from '../../../scripts/samples';
 import { N8nApi, type CredentialRef, type Execution } from '../support/n8n-api';
 import { REPO_ROOT } from '../support/paths';
@@ -37,8 +47,6 @@ import { bootServices, cleanupRecordedRuns, cleanupRun, createRunResources, pgCl
 import { executionTrail, ROLES, startQueueTopology, type ExecutionTrail, type QueueTopology, type Role } from './topology';
 import { postFiles, waitForWebhookRoute, type UploadFile } from './uploads';
 
-const API_KEY = 'af_test_key';
-const ANESYA_TOKEN = 'anesya_test_token';
 const BATCH = 20;
 const ANESYA_BATCH = 5;
 const ANYFORMAT_LATENCY_MS = 500;
@@ -117,7 +125,7 @@ async function activateAnyformatBatchWorkflow(name: string) {
 				parameters: {
 					resource: 'extraction',
 					operation: 'extractFromFile',
-					workflow: { __rl: true, mode: 'id', value: workflowId },
+					workflow: byId(workflowId),
 					binaryPropertyName: '={{ Object.keys($binary)[0] }}',
 				},
 			},
@@ -341,7 +349,7 @@ describe('(2) Anyformat Trigger: registered by main, delivered to the webhook pr
 				credentials: [anyformatCred],
 				parameters: {
 					workflowScope: 'one',
-					workflow: { __rl: true, mode: 'id', value: state.workflowId },
+					workflow: byId(state.workflowId),
 					events: ['extraction.completed', 'extraction.failed'],
 					includeData: true,
 					options: { allowHttp: true },

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { freePort, pruneStateDirs, startN8n, type N8nInstance } from '../support/n8n-instance';
+import { freePorts, pruneStateDirs, startN8n, type N8nInstance } from '../support/n8n-instance';
 import { E2E_STATE_ROOT } from '../support/paths';
 import { descendants } from '../support/proc';
 import type { RuntimeInfo } from '../support/runtime';
@@ -86,11 +86,8 @@ export async function startQueueTopology(o: QueueTopologyOptions): Promise<Queue
 	pruneStateDirs();
 	const stamp = `${o.label ?? 'queue'}-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
 	const stateDir = (role: Role) => join(E2E_STATE_ROOT, `${stamp}-${role}`);
-	const ports: Record<Role, number> = { main: 0, worker: 0, webhook: 0 };
-	for (const role of ROLES) {
-		do ports[role] = await freePort();
-		while (ROLES.some((r) => r !== role && ports[r] === ports[role]) || ports[role] === 5678 || ports[role] === 5679);
-	}
+	const picked = await freePorts(ROLES.length);
+	const ports = Object.fromEntries(ROLES.map((role, i) => [role, picked[i]])) as Record<Role, number>;
 	const urls = { main: `http://127.0.0.1:${ports.main}`, webhook: `http://127.0.0.1:${ports.webhook}` };
 	const sharedEnv = sharedQueueEnv(o.run, urls);
 	const workerConcurrency = o.workerConcurrency ?? 10;

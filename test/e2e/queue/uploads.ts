@@ -3,6 +3,7 @@
  * In queue mode they go to the webhook processor, which stores each file in n8n's binary store before the worker
  * ever sees the execution.
  */
+import { responseBody } from '../support/n8n-api';
 import { waitUntil } from '../support/wait';
 
 export interface UploadFile {
@@ -22,14 +23,7 @@ export async function postFiles<T = unknown>(url: string, files: UploadFile[], t
 	const form = new FormData();
 	for (const f of files) form.append(f.field, new Blob([f.bytes], { type: f.mimeType }), f.fileName);
 	const res = await fetch(url, { method: 'POST', body: form, signal: AbortSignal.timeout(timeoutMs) });
-	const text = await res.text();
-	let body: unknown = text;
-	try {
-		body = text ? JSON.parse(text) : undefined;
-	} catch {
-		// not JSON: keep the text
-	}
-	return { status: res.status, body: body as T };
+	return { status: res.status, body: (await responseBody(res)) as T };
 }
 
 /**

@@ -5,6 +5,9 @@
  */
 import { waitUntil, type WaitOptions } from './wait';
 
+/** Label prefix of the public-API keys `connect` mints, so tools can find and prune them. */
+export const API_KEY_LABEL_PREFIX = 'e2e-';
+
 export interface HttpResult<T = unknown> {
 	status: number;
 	body: T;
@@ -69,14 +72,15 @@ export interface N8nApiOptions {
 	requestTimeoutMs?: number;
 }
 
-const json = async (res: Response): Promise<unknown> => {
+/** A response body: parsed JSON, the text itself when it is not JSON, undefined when empty. */
+export async function responseBody(res: Response): Promise<unknown> {
 	const text = await res.text();
 	try {
 		return text ? JSON.parse(text) : undefined;
 	} catch {
 		return text;
 	}
-};
+}
 
 export class N8nApiError extends Error {
 	constructor(
@@ -116,14 +120,14 @@ export class N8nApi {
 		const { email, password } = instance.owner;
 		let res = await post('/rest/login', { emailOrLdapLoginId: email, password });
 		if (res.status !== 200) {
-			const loginBody = await json(res);
+			const loginBody = await responseBody(res);
 			res = await post('/rest/owner/setup', {
 				email,
 				password,
 				firstName: instance.owner.firstName ?? 'E2E',
 				lastName: instance.owner.lastName ?? 'Owner',
 			});
-			if (res.status !== 200) throw new N8nApiError('login failed (and owner setup too)', res.status, { loginBody, setup: await json(res) });
+			if (res.status !== 200) throw new N8nApiError('login failed (and owner setup too)', res.status, { loginBody, setup: await responseBody(res) });
 		}
 		await res.arrayBuffer();
 		const cookie = res.headers
@@ -134,10 +138,10 @@ export class N8nApi {
 
 		const get = (path: string) => fetch(`${instance.url}${path}`, { headers: { cookie }, signal: AbortSignal.timeout(timeout) });
 		const scopesRes = await get('/rest/api-keys/scopes');
-		const scopes = ((await json(scopesRes)) as { data?: string[] })?.data;
+		const scopes = ((await responseBody(scopesRes)) as { data?: string[] })?.data;
 		if (scopesRes.status !== 200 || !Array.isArray(scopes)) throw new N8nApiError('GET /rest/api-keys/scopes', scopesRes.status, scopes);
-		const keyRes = await post('/rest/api-keys', { label: `e2e-${Date.now()}`, scopes, expiresAt: null }, { cookie });
-		const keyBody = (await json(keyRes)) as { data?: { rawApiKey?: string } };
+		const keyRes = await post('/rest/api-keys', { label: `${API_KEY_LABEL_PREFIX}${Date.now()}`, scopes, expiresAt: null }, { cookie });
+		const keyBody = (await responseBody(keyRes)) as { data?: { rawApiKey?: string } };
 		const apiKey = keyBody?.data?.rawApiKey;
 		if (keyRes.status !== 200 || !apiKey) throw new N8nApiError('POST /rest/api-keys', keyRes.status, keyBody);
 		return new N8nApi(instance.url, cookie, apiKey, timeout);
@@ -151,7 +155,7 @@ export class N8nApi {
 			body: body === undefined ? undefined : JSON.stringify(body),
 			signal: AbortSignal.timeout(this.requestTimeoutMs),
 		});
-		return { status: res.status, body: (await json(res)) as T, headers: res.headers };
+		return { status: res.status, body: (await responseBody(res)) as T, headers: res.headers };
 	}
 
 	/** Internal REST API (what the editor uses), cookie-authenticated. `path` starts after /rest. */
@@ -314,7 +318,7 @@ export class N8nApi {
 			body: body === undefined ? undefined : JSON.stringify(body),
 			signal: AbortSignal.timeout(opts.timeoutMs ?? this.requestTimeoutMs),
 		});
-		return { status: res.status, body: (await json(res)) as T, headers: res.headers };
+		return { status: res.status, body: (await responseBody(res)) as T, headers: res.headers };
 	}
 
 	/**

@@ -29,7 +29,7 @@ import { dirname, join } from 'node:path';
 import { E2E_STATE_ROOT, REPO_ROOT } from './paths';
 import { defaultRuntime, type RuntimeInfo } from './runtime';
 import { descendants, isAlive, procRef, signalAll, type ProcRef } from './proc';
-import { sleep } from './wait';
+import { raceTimeout, sleep } from './wait';
 
 export interface OwnerAccount {
 	email: string;
@@ -148,9 +148,9 @@ async function stopTracked(t: Tracked, timeoutMs: number): Promise<void> {
 	if (running()) {
 		t.tree = treeOf(t).filter((r) => r.pid !== child.pid);
 		child.kill('SIGTERM');
-		if (!(await raceTimeout(t.done, timeoutMs))) {
+		if (!(await raceTimeout(t.done.then(() => true), timeoutMs, false))) {
 			signalAll(treeOf(t), 'SIGKILL');
-			await raceTimeout(t.done, 5_000);
+			await raceTimeout(t.done, 5_000, undefined);
 		}
 	}
 	// children that outlived n8n (normally the task runner exits with it)
@@ -162,19 +162,6 @@ async function stopTracked(t: Tracked, timeoutMs: number): Promise<void> {
 		signalAll(leftovers, 'SIGKILL');
 	}
 	live.delete(t);
-}
-
-/** true if `p` settled within `ms`; the timer is cleared either way (keeps no handle open). */
-async function raceTimeout(p: Promise<unknown>, ms: number): Promise<boolean> {
-	let timer: NodeJS.Timeout | undefined;
-	const timedOut = new Promise<boolean>((r) => {
-		timer = setTimeout(() => r(false), ms);
-	});
-	try {
-		return await Promise.race([p.then(() => true), timedOut]);
-	} finally {
-		clearTimeout(timer);
-	}
 }
 
 // ---- helpers ----------------------------------------------------------------------------------------------
@@ -191,13 +178,28 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-/** Distinct free ports (never 5678/5679, which a developer's own n8n may be about to take). */
-async function freePorts(count: number): Promise<number[]> {
+/** Whether nothing listens on 127.0.0.1:`port` (we could bind it ourselves right now). */
+export async function isPortFree(port: number): Promise<boolean> {
+	return await new Promise((resolveFree) => {
+		const srv = createServer();
+		srv.unref();
+		srv.once('error', () => resolveFree(false));
+		srv.listen(port, '127.0.0.1', () => srv.close(() => resolveFree(true)));
+	});
+}
+
+/**
+ * `count` distinct free ports, none in `exclude` nor 5678/5679 (which a developer's own n8n may be about to take).
+ * Throws when 50 tries or 10 s do not give enough.
+ */
+export async function freePorts(count: number, exclude: readonly number[] = []): Promise<number[]> {
 	const ports = new Set<number>();
-	for (let i = 0; ports.size < count && i < 50; i++) {
+	const deadline = Date.now() + 10_000;
+	for (let i = 0; ports.size < count && i < 50 && Date.now() < deadline; i++) {
 		const p = await freePort();
-		if (p !== 5678 && p !== 5679) ports.add(p);
+		if (p !== 5678 && p !== 5679 && !exclude.includes(p)) ports.add(p);
 	}
+	if (ports.size < count) throw new Error(`found only ${ports.size} of ${count} distinct free ports`);
 	return [...ports];
 }
 
@@ -346,9 +348,11 @@ export async function startN8n(opts: StartN8nOptions = {}): Promise<N8nInstance>
 	const packageDir = opts.packageDir === undefined ? REPO_ROOT : opts.packageDir;
 	if (packageDir) installPackage(userFolder, packageDir, opts.packageMode);
 
-	const [p1, p2] = await freePorts(2);
-	const port = opts.port ?? p1;
-	const brokerPort = opts.brokerPort ?? (p2 === port ? (await freePorts(3)).find((p) => p !== port)! : p2);
+	// pick only the ports the caller left open, apart from the ones it chose
+	const chosen = [opts.port, opts.brokerPort].filter((p) => p !== undefined);
+	const picked = await freePorts(2 - chosen.length, chosen);
+	const port = opts.port ?? picked.shift()!;
+	const brokerPort = opts.brokerPort ?? picked.shift()!;
 	const owner = opts.owner ?? DEFAULT_OWNER;
 	const ownerFromEnv = opts.ownerFromEnv ?? true;
 	const env = n8nEnv({
@@ -470,6 +474,38 @@ export async function startN8n(opts: StartN8nOptions = {}): Promise<N8nInstance>
 	return instance;
 }
 
+/** What startN8n records in `<state>/instance.json` (the fields the reaper and the pruner read). */
+interface InstanceFile {
+	pid?: number;
+	startTime?: string;
+	children?: ProcRef[];
+	runId?: string;
+}
+
+/** `<stateDir>/instance.json`, or undefined when it is missing or unreadable. */
+function readInstanceFile(stateDir: string): InstanceFile | undefined {
+	const file = join(stateDir, 'instance.json');
+	if (!existsSync(file)) return undefined;
+	try {
+		return JSON.parse(readFileSync(file, 'utf8')) as InstanceFile;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The recorded n8n process if it still runs (pid AND start time match, so a recycled pid does not count). */
+function liveInstance(info: InstanceFile): ProcRef | undefined {
+	if (!info.pid || !info.startTime) return undefined;
+	const self: ProcRef = { pid: info.pid, startTime: info.startTime };
+	return isAlive(self) ? self : undefined;
+}
+
+/** pid of the n8n recorded in `<stateDir>/instance.json` while it still runs; undefined otherwise. */
+export function runningInstancePid(stateDir: string): number | undefined {
+	const info = readInstanceFile(stateDir);
+	return info ? liveInstance(info)?.pid : undefined;
+}
+
 /**
  * Safety net for a global teardown: SIGKILL every n8n (and its recorded/current children) that was started with
  * E2E_RUN_ID=`runId` (see <state>/instance.json) and is still running. Processes are matched by pid AND start
@@ -479,17 +515,10 @@ export function reapInstances(runId: string, root: string = E2E_STATE_ROOT): num
 	const killed: number[] = [];
 	if (!existsSync(root)) return killed;
 	for (const entry of readdirSync(root)) {
-		const file = join(root, entry, 'instance.json');
-		if (!existsSync(file)) continue;
-		let info: { pid?: number; startTime?: string; children?: ProcRef[]; runId?: string };
-		try {
-			info = JSON.parse(readFileSync(file, 'utf8')) as typeof info;
-		} catch {
-			continue;
-		}
-		if (info.runId !== runId || !info.pid || !info.startTime) continue;
-		const self: ProcRef = { pid: info.pid, startTime: info.startTime };
-		const refs = [...(isAlive(self) ? [self, ...descendants(self.pid)] : []), ...(info.children ?? [])];
+		const info = readInstanceFile(join(root, entry));
+		if (!info || info.runId !== runId || !info.pid || !info.startTime) continue;
+		const self = liveInstance(info);
+		const refs = [...(self ? [self, ...descendants(self.pid)] : []), ...(info.children ?? [])];
 		killed.push(...signalAll(refs, 'SIGKILL'));
 	}
 	return killed;
@@ -509,12 +538,8 @@ export function pruneStateDirs({ keep = 10, minAgeMs = 60 * 60_000, root = E2E_S
 	const removed: string[] = [];
 	for (const { d, mtime } of dirs.slice(keep)) {
 		if (Date.now() - mtime < minAgeMs) continue;
-		try {
-			const info = JSON.parse(readFileSync(join(d, 'instance.json'), 'utf8')) as { pid?: number; startTime?: string };
-			if (info.pid && info.startTime && isAlive({ pid: info.pid, startTime: info.startTime })) continue;
-		} catch {
-			continue;
-		}
+		// an unreadable instance.json may be one being written: leave that folder too
+		if (!readInstanceFile(d) || runningInstancePid(d) !== undefined) continue;
 		rmSync(d, { recursive: true, force: true });
 		removed.push(d);
 	}

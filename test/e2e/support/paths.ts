@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 export const PACKAGE_NAME = 'n8n-nodes-document-extraction';
@@ -37,3 +37,11 @@ function locateRepoRoot(): string {
 export const REPO_ROOT = locateRepoRoot();
 export const E2E_STATE_ROOT = join(REPO_ROOT, '.e2e');
 export const INSTALL_SCRIPT = join(REPO_ROOT, 'test', 'e2e', 'runtime', 'install.sh');
+
+/** Newest modification time (ms) of the files under `dir` whose names end with `ext`; 0 when there are none. */
+export function newestMtime(dir: string, ext: string): number {
+	if (!existsSync(dir)) return 0;
+	return readdirSync(dir, { withFileTypes: true, recursive: true })
+		.filter((e) => e.isFile() && e.name.endsWith(ext))
+		.reduce((newest, e) => Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs), 0);
+}

@@ -37,16 +37,27 @@ export async function waitUntil<T>(
 	}
 }
 
-/** Rejects after `ms` with a clear message; the timer never keeps the process alive. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, description: string): Promise<T> {
+/**
+ * Settles as `promise` does, or with `fallback` once `ms` have passed; the timer is cleared either way and never
+ * keeps the process alive.
+ */
+export async function raceTimeout<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
 	let timer: NodeJS.Timeout | undefined;
-	const timeout = new Promise<never>((_, reject) => {
-		timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${description}`)), ms);
+	const timedOut = new Promise<F>((resolve) => {
+		timer = setTimeout(() => resolve(fallback), ms);
 		timer.unref();
 	});
 	try {
-		return await Promise.race([promise, timeout]);
+		return await Promise.race([promise, timedOut]);
 	} finally {
-		if (timer) clearTimeout(timer);
+		clearTimeout(timer);
 	}
+}
+
+/** Rejects after `ms` with a clear message; the timer never keeps the process alive. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, description: string): Promise<T> {
+	const timedOut = Symbol('timed out');
+	const result = await raceTimeout(promise, ms, timedOut);
+	if (result === timedOut) throw new Error(`timed out after ${ms} ms: ${description}`);
+	return result;
 }

@@ -55,6 +55,12 @@ function chain(nodes: WorkflowNode[]): Record<string, unknown> {
 	return connections;
 }
 
+/** `first`, then `specs` in a row to its right, each connected to the next: a complete workflow. */
+function workflowFrom(name: string, first: WorkflowNode, specs: NodeSpec[]): WorkflowJson {
+	const nodes = [first, ...specs.map((s, i) => node(s, [220 * (i + 1), 0], `Node ${i + 1}`))];
+	return { name, nodes, connections: chain(nodes), settings: { executionOrder: 'v1' } };
+}
+
 export interface WebhookWorkflowOptions {
 	/** webhook path (default: a random one, so workflows never collide) */
 	path?: string;
@@ -89,11 +95,7 @@ export function webhookToNodes(
 			options: {},
 		},
 	};
-	const nodes = [webhook, ...specs.map((s, i) => node(s, [220 * (i + 1), 0], `Node ${i + 1}`))];
-	return {
-		path,
-		workflow: { name: opts.name ?? `e2e webhook ${path}`, nodes, connections: chain(nodes), settings: { executionOrder: 'v1' } },
-	};
+	return { path, workflow: workflowFrom(opts.name ?? `e2e webhook ${path}`, webhook, specs) };
 }
 
 /** Webhook -> one node of this package (see webhookToNodes). */
@@ -116,8 +118,7 @@ export function manualToNodes(specs: NodeSpec[], opts: { name?: string } = {}): 
 		position: [0, 0],
 		parameters: {},
 	};
-	const nodes = [trigger, ...specs.map((s, i) => node(s, [220 * (i + 1), 0], `Node ${i + 1}`))];
-	return { name: opts.name ?? 'e2e manual', nodes, connections: chain(nodes), settings: { executionOrder: 'v1' } };
+	return workflowFrom(opts.name ?? 'e2e manual', trigger, specs);
 }
 
 /**
@@ -131,6 +132,5 @@ export function triggerWorkflow(
 ): { workflow: WorkflowJson; webhookId: string } {
 	const webhookId = trigger.webhookId ?? randomUUID();
 	const first = { ...node(trigger, [0, 0], 'Trigger'), webhookId };
-	const nodes = [first, ...then.map((s, i) => node(s, [220 * (i + 1), 0], `Node ${i + 1}`))];
-	return { webhookId, workflow: { name: opts.name ?? 'e2e trigger', nodes, connections: chain(nodes), settings: { executionOrder: 'v1' } } };
+	return { webhookId, workflow: workflowFrom(opts.name ?? 'e2e trigger', first, then) };
 }

@@ -1,9 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, INodeParameters } from 'n8n-workflow';
 
 import { AnesyaTrigger } from '../../../nodes/Anesya/AnesyaTrigger.node';
+import { triggerDouble, WebhookReceiver } from '../Anyformat/trigger/trigger-double';
 import { attachmentsItem, byId, invoicePdfItem, startAnesyaEnv, type AnesyaTestEnv } from './anesya-env';
 import { webhookDouble, type Answer, type Delivery } from './webhook-double';
 
@@ -44,7 +42,7 @@ function delivery(event: string, data: IDataObject, timestamp = '2025-06-25T14:4
 	return { id: 'b1eaea1a-ee96-4f7d-a2cb-dbadff2da584', event, timestamp, data };
 }
 
-async function deliver(parameters: IDataObject, request: Delivery, double = webhookDouble(new AnesyaTrigger(), parameters)) {
+async function deliver(parameters: INodeParameters, request: Delivery, double = webhookDouble(new AnesyaTrigger(), parameters)) {
 	const answer: Answer = {};
 	const result = await new AnesyaTrigger().webhook.call(double.context(request, answer));
 	return { result, answer, items: result.workflowData?.[0]?.map((item) => item.json) ?? [], double };
@@ -208,49 +206,43 @@ describe('Anesya Trigger: deliveries', () => {
 });
 
 describe('Anesya Trigger: deliveries sent by the fake Anesya dashboard', () => {
+	const trigger = new AnesyaTrigger();
 	let env: AnesyaTestEnv;
-	let server: Server;
-	const received: Array<{ status: number; items: IDataObject[] }> = [];
-	// The trigger as configured for the current test.
-	let double = webhookDouble(new AnesyaTrigger(), {});
+	// A fresh receiver per test: late retries of one test's deliveries never reach the next test's.
+	let receiver: WebhookReceiver;
+
+	const baseUrl = () => `${receiver.url}/webhook`;
+
+	/** Configures the trigger under test: deliveries to baseUrl() reach its webhook() with these parameters. */
+	const configureTrigger = (parameters: INodeParameters) => {
+		receiver.double = triggerDouble({ nodeType: trigger, parameters, webhookUrl: baseUrl() });
+	};
+
+	/** The first `count` answers, as status and the items of the execution each started (none: []). */
+	const firstAnswers = async (count: number) =>
+		(await receiver.waitForDeliveries(count)).map((d) => ({
+			status: d.status,
+			items: d.result?.workflowData?.[0]?.map((i) => i.json) ?? [],
+		}));
 
 	beforeAll(async () => {
 		env = await startAnesyaEnv({}, 100);
-		server = createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (chunk: Buffer) => chunks.push(chunk));
-			req.on('end', () => {
-				const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-				const answer: Answer = {};
-				const request: Delivery = {
-					body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-					headers: req.headers as Record<string, string>,
-					query: Object.fromEntries(url.searchParams),
-				};
-				void new AnesyaTrigger().webhook.call(double.context(request, answer)).then((result) => {
-					const status = answer.status ?? 200;
-					received.push({ status, items: result.workflowData?.[0]?.map((i) => i.json) ?? [] });
-					res.writeHead(status).end();
-				});
-			});
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	});
 	afterAll(async () => {
-		server.closeAllConnections();
-		await new Promise<void>((resolve) => server.close(() => resolve()));
 		await env.close();
 	});
 
-	beforeEach(() => {
+	beforeEach(async () => {
 		env.reset(100);
-		received.length = 0;
+		receiver = new WebhookReceiver(trigger);
+		await receiver.listen();
+	});
+	afterEach(async () => {
+		await receiver.close();
 	});
 
-	const baseUrl = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
-
 	it('turns a real extract.completed delivery into the extract, ignores other events and refuses a wrong token', async () => {
-		double = webhookDouble(new AnesyaTrigger(), { secret: 'trigger-secret', events: ['extract.completed'] });
+		configureTrigger({ secret: 'trigger-secret', events: ['extract.completed'] });
 		const base = baseUrl();
 		env.fake.anesya.setDashboardWebhooks([
 			{ event: 'extract.completed', url: `${base}?token=trigger-secret` },
@@ -262,7 +254,10 @@ describe('Anesya Trigger: deliveries sent by the fake Anesya dashboard', () => {
 			{ items: [invoicePdfItem(7)] },
 		);
 		expect(run.error).toBeUndefined();
-		await env.fake.waitFor(() => received.length >= 2, { timeoutMs: 5000 });
+		// The first answer to each delivery (the refused one is retried later by the fake).
+		const received = await firstAnswers(2);
+		// The receiver has answered; the fake records each attempt only once it has read the answer.
+		await env.fake.waitFor(() => env.fake.anesya.deliveries.every((d) => d.attempts.length > 0), { timeoutMs: 5000 });
 		const accepted = received.filter((r) => r.items.length > 0);
 		expect(accepted).toHaveLength(1);
 		expect(accepted[0].items[0]).toMatchObject({
@@ -275,7 +270,7 @@ describe('Anesya Trigger: deliveries sent by the fake Anesya dashboard', () => {
 	});
 
 	it('fans a real workflow.completed delivery out into one item per document of the upload', async () => {
-		double = webhookDouble(new AnesyaTrigger(), { events: ['workflow.completed'] });
+		configureTrigger({ events: ['workflow.completed'] });
 		env.fake.anesya.setDashboardWebhooks([
 			{ event: 'workflow.completed', url: baseUrl() },
 			{ event: 'extract.completed', url: baseUrl() },
@@ -285,7 +280,7 @@ describe('Anesya Trigger: deliveries sent by the fake Anesya dashboard', () => {
 			{ items: [attachmentsItem([1, 2])] },
 		);
 		expect(run.error).toBeUndefined();
-		await env.fake.waitFor(() => received.length >= 3, { timeoutMs: 5000 });
+		const received = await firstAnswers(3);
 		// Two extract.completed deliveries are acknowledged without a run; the workflow event runs once.
 		const runs = received.filter((r) => r.items.length > 0);
 		expect(runs).toHaveLength(1);

@@ -4,16 +4,14 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { Anesya } from '../../../nodes/Anesya/Anesya.node';
-import { buildTextPdf, startFakeApi, type FakeApi, type FakeApiOptions, type RequestLogEntry } from '../../fake-api';
-import { invoiceText } from '../../fixtures/invoices';
-import { fileItem, runNode, type RunNodeResult } from '../../helpers/n8n-harness';
-import { INVOICE_SCHEMA } from '../../fixtures/invoices';
+import { buildTextPdf, DEFAULT_ANESYA_TOKEN, startFakeApi, type FakeApi, type FakeApiOptions, type RequestLogEntry } from '../../fake-api';
+import { INVOICE_SCHEMA, invoiceText } from '../../fixtures/invoices';
+import { byId, fakeCredentials, fileItem, runNode, type RunNodeResult } from '../../helpers/n8n-harness';
 
-export { INVOICE_SCHEMA };
+export { byId, INVOICE_SCHEMA };
 
-export const TOKEN = 'anesya_test_token';
+export const TOKEN = DEFAULT_ANESYA_TOKEN;
 
-/** The JSON schema (Anesya's format) for the invoices of test/fixtures/invoices.ts. */
 /** An input item carrying invoice n as a PDF (Anesya accepts PDF, PNG and JPEG only). */
 export function invoicePdfItem(n: number, options: { fail?: boolean; field?: string; fileName?: string } = {}): INodeExecutionData {
 	const pdf = buildTextPdf(invoiceText(n, { fail: options.fail }));
@@ -61,7 +59,7 @@ export async function startAnesyaEnv(options: FakeApiOptions = {}, latencyMs = 1
 			await runNode({
 				nodeType: new Anesya(),
 				parameters,
-				credentials: { anesyaApi: { apiToken: token, baseUrl: fake.urls.anesya } },
+				credentials: fakeCredentials(fake, { apiToken: token }),
 				items,
 				continueOnFail,
 			}),
@@ -111,9 +109,4 @@ export function useAnesyaEnv(options: FakeApiOptions = {}, latencyMs = 150): Ane
 /** The `_meta` of an output item. */
 export function metaOf(json: IDataObject): IDataObject {
 	return json._meta as IDataObject;
-}
-
-/** The value n8n stores for a resource locator set "By ID". */
-export function byId(value: string) {
-	return { __rl: true, mode: 'id', value };
 }

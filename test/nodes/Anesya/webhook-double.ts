@@ -1,8 +1,11 @@
-// A small stand-in for the IWebhookFunctions n8n passes to a trigger's webhook(): parameters with
-// the node's defaults, one delivery (body, headers, query), node static data that persists across
-// deliveries, and a response object that records what the node answered itself.
-import { randomUUID } from 'node:crypto';
-import type { IDataObject, INodeExecutionData, INodeType, IWebhookFunctions } from 'n8n-workflow';
+// One Anesya delivery given as plain values (body, headers, query) instead of an HTTP request. The
+// IWebhookFunctions come from the shared trigger double, so these unit tests and the tests that send
+// real HTTP deliveries (WebhookReceiver) run webhook() against the same stand-in for n8n.
+import type { ServerResponse } from 'node:http';
+
+import type { IDataObject, INodeParameters, INodeType, IWebhookFunctions } from 'n8n-workflow';
+
+import { triggerDouble, type ReceivedRequest } from '../Anyformat/trigger/trigger-double';
 
 export interface Delivery {
 	body: unknown;
@@ -22,47 +25,51 @@ export interface WebhookDouble {
 	context(delivery: Delivery, answer: Answer): IWebhookFunctions;
 }
 
-export function webhookDouble(nodeType: INodeType, parameters: IDataObject = {}): WebhookDouble {
-	const staticData: IDataObject = {};
-	// Each double is its own workflow: remembered deliveries never leak between tests.
-	const workflowId = `anesya-trigger-test-${randomUUID()}`;
-	const node = { id: 'anesya-trigger', name: 'Anesya Trigger', type: 'test.anesyaTrigger', typeVersion: 1, position: [0, 0], parameters };
-	const parameter = (name: string, fallback?: unknown) => {
-		if (name in parameters) return parameters[name];
-		const declared = nodeType.description.properties.find((p) => p.name === name);
-		return declared ? declared.default : fallback;
-	};
+// webhook() never reads it; the trigger double only needs a value for getNodeWebhookUrl().
+const WEBHOOK_URL = 'http://127.0.0.1/webhook';
+
+export function webhookDouble(nodeType: INodeType, parameters: INodeParameters = {}): WebhookDouble {
+	// One trigger double per webhookDouble: static data persists across its deliveries, never between doubles.
+	const double = triggerDouble({ nodeType, parameters, webhookUrl: WEBHOOK_URL });
 	return {
-		staticData,
+		staticData: double.staticData,
 		context: (delivery, answer) => {
-			const response = {
-				status(code: number) {
-					answer.status = code;
-					return response;
-				},
-				json(body: unknown) {
-					answer.body = body;
-					return response;
-				},
+			const url = new URL(WEBHOOK_URL);
+			for (const [key, value] of Object.entries(delivery.query ?? {})) {
+				for (const v of ([] as string[]).concat(value)) url.searchParams.append(key, v);
+			}
+			// Like Node's HTTP server, header names arrive lower-cased; the body is JSON, as Anesya sends it.
+			const headers: Record<string, string> = { 'content-type': 'application/json' };
+			for (const [name, value] of Object.entries(delivery.headers ?? {})) headers[name.toLowerCase()] = value;
+			const request: ReceivedRequest = {
+				url,
+				headers,
+				rawBody: delivery.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(delivery.body)),
+				lazyRawBody: false,
 			};
-			const headers = Object.fromEntries(Object.entries(delivery.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-			return {
-				getNode: () => node,
-				getWorkflow: () => ({ id: workflowId, name: 'trigger test', active: true }),
-				getNodeParameter: parameter,
-				getBodyData: () => delivery.body,
-				getHeaderData: () => headers,
-				getQueryData: () => delivery.query ?? {},
-				getResponseObject: () => response,
-				getWorkflowStaticData: (type: string) => {
-					if (type !== 'node') throw new Error(`unexpected static data type ${type}`);
-					return staticData;
-				},
-				helpers: {
-					returnJsonArray: (json: IDataObject | IDataObject[]): INodeExecutionData[] =>
-						(Array.isArray(json) ? json : [json]).map((entry) => ({ json: entry })),
-				},
-			} as unknown as IWebhookFunctions;
+			return double.webhookContext(request, recordingResponse(answer));
 		},
 	};
+}
+
+/** The few ServerResponse members the trigger double writes to, recorded into `answer`. */
+function recordingResponse(answer: Answer): ServerResponse {
+	return {
+		get statusCode() {
+			return answer.status;
+		},
+		set statusCode(code: number | undefined) {
+			answer.status = code;
+		},
+		setHeader: () => undefined,
+		end: (chunk?: string | Buffer) => {
+			const text = chunk === undefined ? '' : chunk.toString();
+			try {
+				answer.body = text ? JSON.parse(text) : undefined;
+			} catch {
+				// Not JSON (res.send of plain text): keep it as written.
+				answer.body = text;
+			}
+		},
+	} as unknown as ServerResponse;
 }

@@ -4,8 +4,9 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { AnyformatTrigger } from '../../../nodes/Anyformat/AnyformatTrigger.node';
-import { documentFromText, standardWebhookHeaders, startFakeApi, type DeliveryRecord, type FakeApi } from '../../fake-api';
+import { DEFAULT_ANYFORMAT_KEY, documentFromText, standardWebhookHeaders, startFakeApi, type DeliveryRecord, type FakeApi } from '../../fake-api';
 import { INVOICE_TEXT, INVOICE_WORKFLOW } from '../../fake-api/test-helpers';
+import { byId } from '../../helpers/n8n-harness';
 import { triggerDouble, WebhookReceiver, type TriggerDouble } from './trigger/trigger-double';
 
 const WEBHOOK_PATH = '/webhook/b0000000-0000-4000-8000-0000000000aa/webhook';
@@ -32,7 +33,7 @@ describe('Anyformat Trigger: deliveries', () => {
 			nodeType,
 			parameters: { options: { allowHttp: true }, ...parameters },
 			webhookUrl: `${receiver.url}${WEBHOOK_PATH}`,
-			credentials: { apiKey: 'af_test_key', baseUrl: fake.urls.anyformat },
+			credentials: { apiKey: DEFAULT_ANYFORMAT_KEY, baseUrl: fake.urls.anyformat },
 		});
 		const methods = nodeType.webhookMethods!.default;
 		if (!(await methods.checkExists.call(t.hookContext()))) await methods.create.call(t.hookContext());
@@ -384,7 +385,7 @@ describe('Anyformat Trigger: deliveries', () => {
 		it('acknowledges events of other workflows when it listens to one workflow', async () => {
 			const wanted = workflow();
 			const other = workflow();
-			await activeTrigger({ workflowScope: 'one', workflow: { __rl: true, mode: 'id', value: wanted.id } });
+			await activeTrigger({ workflowScope: 'one', workflow: byId(wanted.id) });
 
 			run(other.id);
 			const [ignored] = await receiver.waitForDeliveries(1);

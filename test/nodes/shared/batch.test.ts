@@ -73,7 +73,12 @@ describe('SubmissionLedger', () => {
 		const sibling = ledger.submit({ send: async () => { await siblingGate; return { id: 'sibling' }; }, idsOf: (r) => [r.id], describeAmbiguous });
 		let listedWhileSiblingOpen: boolean | undefined;
 		const failing = ledger.submit({
-			send: async () => { throw ambiguous(); },
+			send: async () => {
+				// Let the sibling finish only after this failure is being reconciled: the rejection and the
+				// ledger's switch to the exclusive lookup run as microtasks, before this immediate fires.
+				setImmediate(releaseSibling);
+				throw ambiguous();
+			},
 			idsOf: () => [],
 			findSince: async () => {
 				listedWhileSiblingOpen = !ledger.isClaimed('sibling');
@@ -81,7 +86,6 @@ describe('SubmissionLedger', () => {
 			},
 			describeAmbiguous,
 		}).then(() => 'resent', (e: Error) => e.message);
-		setTimeout(releaseSibling, 50);
 		await sibling;
 		// The sibling's collection is claimed before the lookup, so it is not mistaken for ours; nothing new → resend.
 		expect(await failing).toBe('gateway failed; landed: none');

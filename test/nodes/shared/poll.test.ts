@@ -47,9 +47,13 @@ describe('pollUntil', () => {
 
 	it('stops when cancelled', async () => {
 		const controller = new AbortController();
-		setTimeout(() => controller.abort(), 30);
+		// Cancel from the first check; the immediate fires after pollUntil has started its next wait.
+		const check = async () => {
+			setImmediate(() => controller.abort());
+			return { done: false as const };
+		};
 		const started = Date.now();
-		await expect(pollUntil(async () => ({ done: false }), { timeoutMs: 10_000, schedule: fast, signal: controller.signal })).rejects.toBeInstanceOf(WaitAbortedError);
+		await expect(pollUntil(check, { timeoutMs: 10_000, schedule: fast, signal: controller.signal })).rejects.toBeInstanceOf(WaitAbortedError);
 		expect(Date.now() - started).toBeLessThan(500);
 	});
 });
@@ -125,9 +129,15 @@ describe('BatchPoller', () => {
 
 	it('rejects every pending job at once when the execution is cancelled', async () => {
 		const controller = new AbortController();
-		const poller = new BatchPoller<string, number>(async () => new Map(), { schedule: fast, signal: controller.signal });
+		// Cancel from the first check; the immediate fires after the poller has started waiting for its next tick.
+		const poller = new BatchPoller<string, number>(
+			async () => {
+				setImmediate(() => controller.abort());
+				return new Map();
+			},
+			{ schedule: fast, signal: controller.signal },
+		);
 		const pending = [poller.track('a', { timeoutMs: 60_000 }), poller.track('b', { timeoutMs: 60_000 })];
-		setTimeout(() => controller.abort(), 30);
 		const started = Date.now();
 		await expect(Promise.all(pending)).rejects.toBeInstanceOf(WaitAbortedError);
 		expect(Date.now() - started).toBeLessThan(500);

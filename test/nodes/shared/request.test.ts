@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INo
 
 import { ApiRequestError } from '../../../nodes/shared/errors';
 import { apiRequest, networkProblem, retryAfterMs, type ApiRequest, type VendorApi } from '../../../nodes/shared/request';
+import * as wait from '../../../nodes/shared/wait';
 import { runNode } from '../../helpers/n8n-harness';
 import { json, startScriptedServer, type Handler } from '../../helpers/scripted-server';
 
@@ -21,7 +22,7 @@ const testApi: VendorApi = {
 };
 
 /** Runs `requests` through the shared request layer inside n8n's engine; returns results or the error. */
-async function run(baseUrl: string, requests: Array<ApiRequest | ApiRequest[]>, options: { cancelAfterMs?: number } = {}) {
+async function run(baseUrl: string, requests: Array<ApiRequest | ApiRequest[]>, options: { onStarted?: (cancel: () => void) => void } = {}) {
 	const results: IDataObject[] = [];
 	const probe: INodeType = {
 		description: {
@@ -51,9 +52,7 @@ async function run(baseUrl: string, requests: Array<ApiRequest | ApiRequest[]>, 
 		nodeType: probe,
 		parameters: {},
 		credentials: { anyformatApi: { apiKey: API_KEY, baseUrl } },
-		onStarted: (cancel) => {
-			if (options.cancelAfterMs !== undefined) setTimeout(cancel, options.cancelAfterMs);
-		},
+		onStarted: options.onStarted,
 	});
 	return { ...outcome, results, elapsedMs: Date.now() - started };
 }
@@ -207,9 +206,22 @@ describe('apiRequest', () => {
 
 	it('stops at once when the execution is cancelled during a back-off', async () => {
 		script = (_req, res) => json(res, 503, {}, { 'retry-after': '4' });
-		const { elapsedMs, status } = await run(server!.url, [{ method: 'GET', path: '/x/' }], { cancelAfterMs: 200 });
-		expect(status).toBe('canceled');
-		expect(elapsedMs).toBeLessThan(1500);
+		let cancel: (() => void) | undefined;
+		// Cancel the moment the request layer starts sleeping out the 4 s Retry-After, so the cancel
+		// lands inside the back-off however fast or slow the 503 arrives.
+		const sleep = wait.waitFor;
+		const backOff = jest.spyOn(wait, 'waitFor').mockImplementation(async (ms, signal) => {
+			const sleeping = sleep(ms, signal);
+			if (ms === 4000) cancel?.();
+			return await sleeping;
+		});
+		try {
+			const { elapsedMs, status } = await run(server!.url, [{ method: 'GET', path: '/x/' }], { onStarted: (c) => (cancel = c) });
+			expect(status).toBe('canceled');
+			expect(elapsedMs).toBeLessThan(1500);
+		} finally {
+			backOff.mockRestore();
+		}
 	});
 });
 

@@ -27,8 +27,8 @@ import { applyGenericAuthentication } from '../../../helpers/n8n-harness';
 export interface TriggerDoubleOptions {
 	nodeType: INodeType;
 	parameters?: INodeParameters;
-	/** Decrypted credential data of the node's (first) credential type. */
-	credentials: ICredentialDataDecryptedObject;
+	/** Decrypted credential data of the node's (first) credential type; none for triggers without one (Anesya). */
+	credentials?: ICredentialDataDecryptedObject;
 	/** What getNodeWebhookUrl('default') returns. */
 	webhookUrl: string;
 	/** 'trigger' for an active workflow (default), 'manual' for "Listen for test event". */
@@ -131,6 +131,7 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 		nodeTypes: { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) },
 	});
 	const staticData = options.staticData ?? {};
+	const credentials = options.credentials ?? {};
 	const warnings: string[] = [];
 	const credentialType = description.credentials?.[0]?.name ?? '';
 
@@ -157,7 +158,7 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 		getMode: () => options.mode ?? 'trigger',
 		getCredentials: async (type: string) => {
 			if (type !== credentialType) throw new Error(`unexpected credential type ${type}`);
-			return { ...options.credentials };
+			return { ...credentials };
 		},
 		getNodeParameter,
 		logger: {
@@ -168,7 +169,7 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 		},
 		helpers: {
 			httpRequestWithAuthentication: async (type: string, request: IHttpRequestOptions) =>
-				await send(applyGenericAuthentication(workflow, node, options.credentials, type, request) as RequestOptions),
+				await send(applyGenericAuthentication(workflow, node, credentials, type, request) as RequestOptions),
 			returnJsonArray: (items: IDataObject | IDataObject[]): INodeExecutionData[] =>
 				(Array.isArray(items) ? items : [items]).map((json) => ({ json })),
 		},

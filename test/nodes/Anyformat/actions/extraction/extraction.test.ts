@@ -1,35 +1,35 @@
-import { Anyformat } from '../../../../../nodes/Anyformat/Anyformat.node';
-import { startFakeApi, type FakeApi } from '../../../../fake-api';
-import { invoiceText, invoiceWorkflow } from '../../../../fixtures/invoices';
-import { fileItem, runNode, storedFileItem } from '../../../../helpers/n8n-harness';
+import type { INodeExecutionData } from 'n8n-workflow';
 
-const API_KEY = 'af_test_key';
+import type { FakeApi } from '../../../../fake-api';
+import { form, v2 } from '../../../../fake-api/test-helpers';
+import { invoiceText, invoiceWorkflow } from '../../../../fixtures/invoices';
+import { fileItem, storedFileItem } from '../../../../helpers/n8n-harness';
+import { byId, startAnyformatEnv, type AnyformatTestEnv } from '../anyformat-node.fixture';
+
+let env: AnyformatTestEnv;
 let fake: FakeApi;
 let workflowId: string;
 
 beforeAll(async () => {
-	fake = await startFakeApi({ anyformat: { apiKeys: [API_KEY], latencyMs: 150, rateLimits: false } });
+	env = await startAnyformatEnv({ anyformat: { latencyMs: 150, rateLimits: false } });
+	fake = env.fake;
 });
-afterAll(async () => fake.close());
+afterAll(async () => env.close());
 beforeEach(() => {
 	fake.reset();
 	fake.configure({ anyformat: { latencyMs: 150 } });
 	workflowId = fake.anyformat.createWorkflow(invoiceWorkflow).id;
 });
 
-const credentials = (apiKey = API_KEY) => ({ anyformatApi: { apiKey, baseUrl: fake.urls.anyformat } });
-const workflowParam = () => ({ __rl: true, mode: 'id', value: workflowId });
+const workflowParam = () => byId(workflowId);
 const submissions = () => fake.log.filter((e) => e.submission);
 
-function extractFromFile(parameters: Record<string, unknown>, items = [fileItem(invoiceText(1), 'invoice-1.txt', 'text/plain')], options: { continueOnFail?: boolean; apiKey?: string; onStarted?: (cancel: () => void) => void } = {}) {
-	return runNode({
-		nodeType: new Anyformat(),
-		parameters: { resource: 'extraction', operation: 'extractFromFile', workflow: workflowParam(), ...parameters },
-		credentials: credentials(options.apiKey),
-		items,
-		continueOnFail: options.continueOnFail,
-		onStarted: options.onStarted,
-	});
+function extractFromFile(
+	parameters: Record<string, unknown>,
+	items: INodeExecutionData[] = [fileItem(invoiceText(1), 'invoice-1.txt', 'text/plain')],
+	options: Parameters<AnyformatTestEnv['run']>[1] = {},
+) {
+	return env.run({ resource: 'extraction', operation: 'extractFromFile', workflow: workflowParam(), ...parameters }, { ...options, items });
 }
 
 describe('Extraction → Extract From File', () => {
@@ -192,22 +192,14 @@ describe('Extraction → Extract From File', () => {
 
 describe('Extraction → Extract From Text', () => {
 	it('sends the text as the text part and outputs its fields', async () => {
-		const { items, error } = await runNode({
-			nodeType: new Anyformat(),
-			parameters: { resource: 'extraction', operation: 'extractFromText', workflow: workflowParam(), text: invoiceText(7) },
-			credentials: credentials(),
-		});
+		const { items, error } = await env.run({ resource: 'extraction', operation: 'extractFromText', workflow: workflowParam(), text: invoiceText(7) });
 		expect(error).toBeUndefined();
 		expect(items[0].json).toMatchObject({ invoice_number: 'INV-1007', vendor_name: 'Vendor 7' });
 		expect(submissions()).toHaveLength(1);
 	});
 
 	it('rejects empty text before calling the API', async () => {
-		const { error } = await runNode({
-			nodeType: new Anyformat(),
-			parameters: { resource: 'extraction', operation: 'extractFromText', workflow: workflowParam(), text: '  ' },
-			credentials: credentials(),
-		});
+		const { error } = await env.run({ resource: 'extraction', operation: 'extractFromText', workflow: workflowParam(), text: '  ' });
 		expect(error?.message).toBe('Text: is empty [item 0]');
 		expect(fake.log).toHaveLength(0);
 	});
@@ -215,24 +207,17 @@ describe('Extraction → Extract From Text', () => {
 
 describe('Extraction → Run Uploaded File, Get Result, Delete', () => {
 	async function uploadDirectly(text: string, name: string) {
-		const form = new FormData();
-		form.append('file', new Blob([text], { type: 'text/plain' }), name);
-		const response = await fetch(`${fake.urls.anyformat}/v2/workflows/${workflowId}/upload/`, {
+		const upload = await v2(fake, `/v2/workflows/${workflowId}/upload/`, {
 			method: 'POST',
-			headers: { authorization: `Bearer ${API_KEY}` },
-			body: form,
+			body: form([['file', { data: text, filename: name, type: 'text/plain' }]]),
 		});
-		return (await response.json()) as { file_id: string; file_collection_id: string };
+		return upload.json as { file_id: string; file_collection_id: string };
 	}
 
 	it('runs an uploaded file and outputs its fields', async () => {
 		const upload = await uploadDirectly(invoiceText(5), 'staged.txt');
 		fake.clearLog();
-		const { items, error } = await runNode({
-			nodeType: new Anyformat(),
-			parameters: { resource: 'extraction', operation: 'runUploadedFile', workflow: workflowParam(), fileId: upload.file_id },
-			credentials: credentials(),
-		});
+		const { items, error } = await env.run({ resource: 'extraction', operation: 'runUploadedFile', workflow: workflowParam(), fileId: upload.file_id });
 		expect(error).toBeUndefined();
 		expect(items[0].json.invoice_number).toBe('INV-1005');
 		expect(submissions()).toHaveLength(1);
@@ -241,19 +226,11 @@ describe('Extraction → Run Uploaded File, Get Result, Delete', () => {
 
 	it('Get Result: waits through 412 to 200, reports not-ready without waiting, and 422 with the reason', async () => {
 		const submit = async (text: string) =>
-			(await runNode({
-				nodeType: new Anyformat(),
-				parameters: { resource: 'extraction', operation: 'extractFromText', workflow: workflowParam(), text, waitForCompletion: false },
-				credentials: credentials(),
-			})).items[0].json.id as string;
+			(await env.run({ resource: 'extraction', operation: 'extractFromText', workflow: workflowParam(), text, waitForCompletion: false })).items[0].json.id as string;
 		const good = await submit(invoiceText(8));
 		const bad = await submit(invoiceText(9, { fail: true }));
 		const getResult = (collectionId: string, extra: Record<string, unknown> = {}) =>
-			runNode({
-				nodeType: new Anyformat(),
-				parameters: { resource: 'extraction', operation: 'getResult', workflow: workflowParam(), collectionId, ...extra },
-				credentials: credentials(),
-			});
+			env.run({ resource: 'extraction', operation: 'getResult', workflow: workflowParam(), collectionId, ...extra });
 
 		const notReady = await getResult(good, { waitForCompletion: false });
 		expect(notReady.items[0].json).toEqual({ ready: false, status: 'processing', collectionId: good, workflowId });
@@ -268,11 +245,7 @@ describe('Extraction → Run Uploaded File, Get Result, Delete', () => {
 	it('Delete removes the collection; an unknown one is a clear 404', async () => {
 		const upload = await uploadDirectly(invoiceText(6), 'gone.txt');
 		const remove = (collectionId: string) =>
-			runNode({
-				nodeType: new Anyformat(),
-				parameters: { resource: 'extraction', operation: 'delete', collectionId },
-				credentials: credentials(),
-			});
+			env.run({ resource: 'extraction', operation: 'delete', collectionId });
 		const { items } = await remove(upload.file_collection_id);
 		expect(items[0].json).toEqual({ deleted: true, collectionId: upload.file_collection_id });
 		expect(fake.anyformat.collections.find((c) => c.id === upload.file_collection_id)).toBeUndefined();

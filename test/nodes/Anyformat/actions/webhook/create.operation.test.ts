@@ -1,4 +1,4 @@
-import { startAnyformatEnv, type AnyformatTestEnv } from '../anyformat-node.fixture';
+import { API_KEY, startAnyformatEnv, type AnyformatTestEnv } from '../anyformat-node.fixture';
 
 describe('Anyformat → Webhook → Create', () => {
 	let env: AnyformatTestEnv;
@@ -52,7 +52,7 @@ describe('Anyformat → Webhook → Create', () => {
 	it('passes on why anyformat refuses an HTTP URL, without the API key', async () => {
 		const { error } = await env.run(create({ url: 'http://hooks.example.com/anyformat' }));
 		expect(error?.message).toBe('anyformat refused the request: Validation failed: url: Only HTTPS URLs are allowed; HTTP URLs are rejected.');
-		expect(JSON.stringify(error)).not.toContain('af_test_key');
+		expect(JSON.stringify(error)).not.toContain(API_KEY);
 		expect(env.fake.anyformat.webhooks).toHaveLength(0);
 	});
 });
