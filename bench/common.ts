@@ -1,10 +1,12 @@
 // Shared by the benchmark scripts: where things are, and the engine set-up.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-/** Repository root (the scripts run from .tools/bench/). */
-export const repoRoot = resolve(__dirname, '..', '..');
+import { REPO_ROOT } from '../test/e2e/support/paths';
+
+/** Repository root, wherever the compiled scripts run from. */
+export const repoRoot = REPO_ROOT;
 
 /** n8n-core keeps instance settings under N8N_USER_FOLDER; use a throw-away one. */
 export function isolateN8nUserFolder(): void {

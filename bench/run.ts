@@ -101,36 +101,36 @@ function memoryBench(mode: 'filesystem' | 'memory'): { rssGrowthPerUploadRatio: 
 	return JSON.parse(line) as { rssGrowthPerUploadRatio: number; detail: string };
 }
 
+/** Both services get the same limits; the general tier is 10× the submission tier, as anyformat's (600/min vs 60/min). */
+const RATE_LIMITS = {
+	submission: { limit: RATE_PER_S, windowMs: 1000 },
+	general: { limit: RATE_PER_S * 10, windowMs: 1000 },
+};
+
+/** P1 figures of one service: the default run against the bound and against one at a time. */
+function p1Of(pipelined: { wallMs: number }, sequential: { wallMs: number }) {
+	return {
+		wallMs: pipelined.wallMs,
+		boundMs: BOUND_MS,
+		sequentialWallMs: sequential.wallMs,
+		ratioToBound: +(pipelined.wallMs / BOUND_MS).toFixed(3),
+		speedupOverSequential: +(sequential.wallMs / pipelined.wallMs).toFixed(2),
+	};
+}
+
 function row(label: string, value: string, target: string, anesya = '') {
 	return `${label.padEnd(44)}${value.padStart(12)}${anesya.padStart(12)}   ${target}`;
 }
 
 async function main() {
 	console.log(`Benchmark: ${N} documents, processing latency L = ${LATENCY_MS} ms, submission limit R = ${RATE_PER_S}/s → bound T* = N/R + L = ${BOUND_MS} ms\n`);
-	const fake = await startFakeApi({
-		anyformat: {
-			latencyMs: LATENCY_MS,
-			rateLimits: {
-				submission: { limit: RATE_PER_S, windowMs: 1000 },
-				// The real general tier is 10× the submission tier (600/min vs 60/min).
-				general: { limit: RATE_PER_S * 10, windowMs: 1000 },
-			},
-		},
-	});
+	const fake = await startFakeApi({ anyformat: { latencyMs: LATENCY_MS, rateLimits: RATE_LIMITS } });
 	try {
 		const pipelined = await anyformatRun(fake);
 		console.log(`anyformat, default settings: ${pipelined.wallMs} ms`);
 		const sequential = await anyformatRun(fake, 1);
 		console.log(`anyformat, Max Documents in Flight = 1: ${sequential.wallMs} ms`);
-		fake.configure({
-			anesya: {
-				latencyMs: LATENCY_MS,
-				rateLimits: {
-					submission: { limit: RATE_PER_S, windowMs: 1000 },
-					general: { limit: RATE_PER_S * 10, windowMs: 1000 },
-				},
-			},
-		});
+		fake.configure({ anesya: { latencyMs: LATENCY_MS, rateLimits: RATE_LIMITS } });
 		const anesya = await anesyaRun(fake);
 		console.log(`Anesya, default settings: ${anesya.wallMs} ms`);
 		const anesyaSequential = await anesyaRun(fake, 1);
@@ -145,11 +145,7 @@ async function main() {
 		const results = {
 			setup: { documents: N, latencyMs: LATENCY_MS, submissionsPerSecond: RATE_PER_S },
 			p1: {
-				wallMs: pipelined.wallMs,
-				boundMs: BOUND_MS,
-				sequentialWallMs: sequential.wallMs,
-				ratioToBound: +(pipelined.wallMs / BOUND_MS).toFixed(3),
-				speedupOverSequential: +(sequential.wallMs / pipelined.wallMs).toFixed(2),
+				...p1Of(pipelined, sequential),
 				// N·L (one at a time, perfect detection) over T*: what the speed-up can be for these settings.
 				speedupCeiling: +((N * LATENCY_MS) / BOUND_MS).toFixed(2),
 			},
@@ -161,13 +157,7 @@ async function main() {
 			},
 			p4: { ...memory, memoryModeRatio: memoryInItems.rssGrowthPerUploadRatio, memoryModeDetail: memoryInItems.detail },
 			anesya: {
-				p1: {
-					wallMs: anesya.wallMs,
-					boundMs: BOUND_MS,
-					sequentialWallMs: anesyaSequential.wallMs,
-					ratioToBound: +(anesya.wallMs / BOUND_MS).toFixed(3),
-					speedupOverSequential: +(anesyaSequential.wallMs / anesya.wallMs).toFixed(2),
-				},
+				p1: p1Of(anesya, anesyaSequential),
 				p2: { requestsPerDoc: +(anesya.requests / N).toFixed(3) },
 			},
 		};
@@ -181,7 +171,7 @@ async function main() {
 		console.log(row('P1 bound T* (ms)', String(results.p1.boundMs), '', String(a.p1.boundMs)));
 		console.log(row('P1 ratio to bound', results.p1.ratioToBound.toFixed(3), '≤ 1.15', a.p1.ratioToBound.toFixed(3)));
 		console.log(row('P1 sequential wall time (ms)', String(results.p1.sequentialWallMs), '', String(a.p1.sequentialWallMs)));
-		console.log(row('P1 speed-up over sequential', `${results.p1.speedupOverSequential}×`, `≥ 15× (N·L/T* = ${results.p1.speedupCeiling}×)`, `${a.p1.speedupOverSequential}×`));
+		console.log(row('P1 speed-up over sequential', `${results.p1.speedupOverSequential}×`, `ceiling N·L/T* = ${results.p1.speedupCeiling}×`, `${a.p1.speedupOverSequential}×`));
 		console.log(row('P2 API requests per document', results.p2.requestsPerDoc.toFixed(2), '≤ 3', a.p2.requestsPerDoc.toFixed(2)));
 		console.log(row('P3 detection delay, max (ms)', String(results.p3.detectionDelayMs), `≤ ${results.p3.targetMs}`));
 		console.log(row('P3 detection delay, median (ms)', String(results.p3.detectionDelayP50Ms), ''));

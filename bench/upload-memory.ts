@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { INodeExecutionData, INodeType } from 'n8n-workflow';
 
+import { DEFAULT_ANYFORMAT_KEY } from '../test/fake-api/options';
 import { fileItem, runNode, storedFileItem } from '../test/helpers/n8n-harness';
 import { builtNode } from './common';
 
@@ -43,10 +44,11 @@ async function main() {
 
 		const mode = process.argv[2] === 'memory' ? 'memory' : 'filesystem';
 		const file = Buffer.alloc(FILE_BYTES, 7);
+		// The file as n8n holds it in the chosen binary-data mode: base64 in the item, or in the filesystem store.
+		const itemOf = async (content: Buffer, name: string) =>
+			mode === 'memory' ? fileItem(content, name, 'application/pdf') : await storedFileItem(content, name, 'application/pdf');
 		const items: INodeExecutionData[] = [];
-		for (let i = 0; i < UPLOADS; i++) {
-			items.push(mode === 'memory' ? fileItem(file, `large-${i}.pdf`, 'application/pdf') : await storedFileItem(file, `large-${i}.pdf`, 'application/pdf'));
-		}
+		for (let i = 0; i < UPLOADS; i++) items.push(await itemOf(file, `large-${i}.pdf`));
 		const Anyformat = builtNode<INodeType>('nodes/Anyformat/Anyformat.node.js', 'Anyformat');
 		const upload = async (batch: typeof items) =>
 			await runNode({
@@ -58,13 +60,12 @@ async function main() {
 					waitForCompletion: false,
 					batchOptions: { maxInFlight: UPLOADS },
 				},
-				credentials: { anyformatApi: { apiKey: 'af_test_key', baseUrl: fake.urls.anyformat } },
+				credentials: { anyformatApi: { apiKey: DEFAULT_ANYFORMAT_KEY, baseUrl: fake.urls.anyformat } },
 				items: batch,
 			});
 		// One small upload first, so the figure is the cost of uploads in flight, not of loading the
 		// code paths the first time (a running n8n has them loaded already).
-		const warmUp = mode === 'memory' ? fileItem(Buffer.alloc(1024, 7), 'warm-up.pdf', 'application/pdf') : await storedFileItem(Buffer.alloc(1024, 7), 'warm-up.pdf', 'application/pdf');
-		await upload([warmUp]);
+		await upload([await itemOf(Buffer.alloc(1024, 7), 'warm-up.pdf')]);
 		global.gc?.();
 		global.gc?.();
 		const baseline = process.memoryUsage().rss;

@@ -9,7 +9,7 @@ import type { Readable, Writable } from 'node:stream';
 
 import { sleep, withTimeout } from '../test/e2e/support/wait';
 
-/** Flags for a root, offline, headless Chromium (see the machine notes: no background traffic at all). */
+/** Flags for a root, offline, headless Chromium that makes no background requests at all. */
 export const CHROMIUM_FLAGS = [
 	'--headless',
 	'--no-sandbox',
@@ -164,14 +164,13 @@ export class Browser {
 		return () => set.delete(listener);
 	}
 
-	/** A new tab, attached in flat mode; `Page`, `Runtime` and `Network` are enabled. */
+	/** A new tab, attached in flat mode; `Page` and `Runtime` are enabled. */
 	async newPage(size: { width: number; height: number }): Promise<Page> {
 		const { targetId } = await this.send<{ targetId: string }>('Target.createTarget', { url: 'about:blank' });
 		const { sessionId } = await this.send<{ sessionId: string }>('Target.attachToTarget', { targetId, flatten: true });
 		const page = new Page(this, sessionId);
 		await page.send('Page.enable');
 		await page.send('Runtime.enable');
-		await page.send('Network.enable');
 		await page.send('Emulation.setDeviceMetricsOverride', { width: size.width, height: size.height, deviceScaleFactor: 1, mobile: false });
 		return page;
 	}
@@ -251,13 +250,27 @@ export class Page {
 
 	/** Centre of the first element matching `selector` (scrolled into view), or undefined. */
 	async centreOf(selector: string): Promise<{ x: number; y: number } | undefined> {
+		return await this.centreOfElement(`document.querySelector(${JSON.stringify(selector)})`);
+	}
+
+	/** Centre of the element a page expression yields (scrolled into view), or undefined. */
+	private async centreOfElement(element: string): Promise<{ x: number; y: number } | undefined> {
 		return await this.evaluate<{ x: number; y: number } | undefined>(`(() => {
-			const el = document.querySelector(${JSON.stringify(selector)});
+			const el = ${element};
 			if (!el) return undefined;
 			el.scrollIntoView({ block: 'center', inline: 'center' });
 			const r = el.getBoundingClientRect();
 			return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
 		})()`);
+	}
+
+	/** A real mouse click (moved, then pressed + released `clickCount` times) at a point. */
+	private async clickAt(point: { x: number; y: number }, clickCount = 1): Promise<void> {
+		await this.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: point.x, y: point.y });
+		for (let n = 1; n <= clickCount; n++) {
+			await this.send('Input.dispatchMouseEvent', { type: 'mousePressed', x: point.x, y: point.y, button: 'left', clickCount: n });
+			await this.send('Input.dispatchMouseEvent', { type: 'mouseReleased', x: point.x, y: point.y, button: 'left', clickCount: n });
+		}
 	}
 
 	/** A real mouse click (pressed + released) at the centre of the element. */
@@ -268,21 +281,16 @@ export class Page {
 			opts.timeoutMs ?? 30_000,
 		).then(async () => await this.centreOf(selector));
 		if (!point) throw new Error(`element ${selector} disappeared`);
-		const clickCount = opts.clickCount ?? 1;
-		await this.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: point.x, y: point.y });
-		for (let n = 1; n <= clickCount; n++) {
-			await this.send('Input.dispatchMouseEvent', { type: 'mousePressed', x: point.x, y: point.y, button: 'left', clickCount: n });
-			await this.send('Input.dispatchMouseEvent', { type: 'mouseReleased', x: point.x, y: point.y, button: 'left', clickCount: n });
-		}
+		await this.clickAt(point, opts.clickCount);
 	}
 
 	/** Clicks the first element matching `selector` whose own text is exactly `text`. */
 	async clickText(selector: string, text: string, timeoutMs = 10_000): Promise<void> {
 		const find = `[...document.querySelectorAll(${JSON.stringify(selector)})].find((e) => e.textContent.trim() === ${JSON.stringify(text)})`;
 		await this.waitFor(`!!(${find})`, `"${text}" in ${selector}`, timeoutMs);
-		const point = await this.evaluate<{ x: number; y: number }>(`(() => { const el = ${find}; el.scrollIntoView({ block: 'center' }); const r = el.getBoundingClientRect(); return { x: r.left + r.width / 2, y: r.top + r.height / 2 }; })()`);
-		await this.send('Input.dispatchMouseEvent', { type: 'mousePressed', x: point.x, y: point.y, button: 'left', clickCount: 1 });
-		await this.send('Input.dispatchMouseEvent', { type: 'mouseReleased', x: point.x, y: point.y, button: 'left', clickCount: 1 });
+		const point = await this.centreOfElement(find);
+		if (!point) throw new Error(`"${text}" in ${selector} disappeared`);
+		await this.clickAt(point);
 	}
 
 	/** Focuses an input and types text into it as keyboard input. */

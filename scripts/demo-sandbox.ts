@@ -1,11 +1,11 @@
 // The demo's sandbox: the fake anyformat + Anesya API (test/fake-api) on 127.0.0.1, seeded with the demo's
 // workflows and schema under fixed IDs (so n8n workflows saved in .demo/ still point at them after a
 // restart), with the text of the sample receipt image, and keys that are obviously not real.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { FakeApiOptions } from '../test/fake-api';
+import type { FakeApi, FakeApiOptions } from '../test/fake-api';
+import { sha256Hex } from '../test/fake-api/ids';
 import {
 	SAMPLE_INVOICE_FIELDS,
 	SAMPLE_PURCHASE_ORDER_FIELDS,
@@ -40,9 +40,6 @@ export const SANDBOX_NAMES = {
 /** Processing time the sandbox pretends to need: long enough to see "waiting", short enough not to bore. */
 const SANDBOX_LATENCY_MS = 1500;
 
-export function sha256File(file: string): string {
-	return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
 
 /**
  * FakeApiOptions of the sandbox. `anesyaTriggerUrl` is where the sandbox's (dashboard-configured) Anesya
@@ -60,7 +57,8 @@ export function sandboxOptions(o: { port: number; samplesDir: string; anesyaTrig
 		},
 		anesya: { tokens: [SANDBOX_ANESYA_TOKEN], latencyMs: SANDBOX_LATENCY_MS },
 		// images carry no text layer: tell the sandbox what the receipt says
-		sidecarText: { [sha256File(join(o.samplesDir, 'receipt.png'))]: SAMPLE_RECEIPT_TEXT },
+		// Keyed by the fake's own content hash, so it recognises the receipt image when it is uploaded.
+		sidecarText: { [sha256Hex(readFileSync(join(o.samplesDir, 'receipt.png')))]: SAMPLE_RECEIPT_TEXT },
 		seed: {
 			anyformat: {
 				workflows: [
@@ -98,4 +96,11 @@ export function sandboxOptions(o: { port: number; samplesDir: string; anesyaTrig
 			},
 		},
 	};
+}
+
+/** The sandbox credentials' data, as n8n stores it for each credential type. */
+export function sandboxCredentialData(type: 'anyformatApi' | 'anesyaApi', sandbox: FakeApi): Record<string, string> {
+	return type === 'anyformatApi'
+		? { apiKey: SANDBOX_ANYFORMAT_KEY, baseUrl: sandbox.urls.anyformat }
+		: { apiToken: SANDBOX_ANESYA_TOKEN, baseUrl: sandbox.urls.anesya };
 }

@@ -234,9 +234,11 @@ function anyformatTriggerWorkflow(t: DemoTargets): DemoWorkflow {
 		t,
 		'anyformat-trigger-enrich',
 		'Anyformat Trigger → enriched items',
-		`This workflow is **active**: on activation the trigger registered its URL with anyformat (${
-			t.mode === 'sandbox' ? 'here the sandbox; **Allow HTTP Webhook URL (Testing Only)** is on because the sandbox runs on http://' : 'anyformat requires an **https://** URL: set WEBHOOK_URL'
-		}). Every finished extraction of the invoices workflow starts it, with the extracted fields. Fire it with the workflow **${t.mode === 'sandbox' ? 'Sandbox – ' : ''}${SUBMIT_INVOICE}**${t.mode === 'sandbox' ? ' or the curl command `npm run demo` printed' : ''}.`,
+		`${
+			t.mode === 'sandbox'
+				? 'This workflow is **active**: on activation the trigger registered its URL with anyformat (here the sandbox; **Allow HTTP Webhook URL (Testing Only)** is on because the sandbox runs on http://)'
+				: 'Activate this workflow: on activation the trigger registers its URL with anyformat (anyformat requires an **https://** URL: set N8N_WEBHOOK_URL)'
+		}. Every finished extraction of the invoices workflow starts it, with the extracted fields. Fire it with the workflow **${t.mode === 'sandbox' ? 'Sandbox – ' : ''}${SUBMIT_INVOICE}**${t.mode === 'sandbox' ? ' or the curl command `npm run demo` printed' : ''}.`,
 		{ width: 640, height: 230 },
 	);
 	const trigger = add(d, {

@@ -10,17 +10,17 @@ import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 
 import { startFakeApi, type FakeApi } from '../test/fake-api';
-import { N8nApi, type CredentialRef, type WorkflowJson } from '../test/e2e/support/n8n-api';
-import { startN8n, stopAllN8n, type N8nInstance, type OwnerAccount } from '../test/e2e/support/n8n-instance';
+import { API_KEY_LABEL_PREFIX, N8nApi, type CredentialRef, type WorkflowJson } from '../test/e2e/support/n8n-api';
+import { runningInstancePid, startN8n, stopAllN8n, type N8nInstance, type OwnerAccount } from '../test/e2e/support/n8n-instance';
 import { REPO_ROOT } from '../test/e2e/support/paths';
-import { isAlive } from '../test/e2e/support/proc';
 import { defaultRuntime, ensureRuntime, type RuntimeInfo } from '../test/e2e/support/runtime';
+import { nodeType } from '../test/e2e/support/workflows';
 import {
-	SANDBOX_ANESYA_TOKEN,
 	SANDBOX_ANESYA_TRIGGER_SECRET,
 	SANDBOX_ANYFORMAT_KEY,
 	SANDBOX_IDS,
 	SANDBOX_NAMES,
+	sandboxCredentialData,
 	sandboxOptions,
 } from './demo-sandbox';
 import { anesyaTriggerUrl, demoWorkflows, type DemoTargets } from './demo-workflows';
@@ -123,19 +123,7 @@ export async function assertPortFree(port: number, what: string, envName: string
 	});
 }
 
-/** pid of a demo n8n still running on this state folder, if any (its instance.json, checked by pid + start time). */
-function runningInstance(n8nStateDir: string): number | undefined {
-	const file = join(n8nStateDir, 'instance.json');
-	if (!existsSync(file)) return undefined;
-	try {
-		const info = JSON.parse(readFileSync(file, 'utf8')) as { pid?: number; startTime?: string };
-		return info.pid && info.startTime && isAlive({ pid: info.pid, startTime: info.startTime }) ? info.pid : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-const ANYFORMAT_TRIGGER_TYPE = 'n8n-nodes-document-extraction.anyformatTrigger';
+const ANYFORMAT_TRIGGER_TYPE = nodeType('anyformatTrigger');
 
 /** Active workflows holding an Anyformat Trigger (the demo's and any the user made). */
 async function activeAnyformatTriggerWorkflows(api: N8nApi): Promise<Array<{ id: string; name: string }>> {
@@ -157,17 +145,22 @@ async function registerAnyformatTriggers(api: N8nApi, sandbox: FakeApi, log: (s:
 		await api.deactivate(w.id);
 		await api.activate(w.id);
 	}
-	if (workflows.length === 0) return;
+	await awaitAnyformatWebhooks(sandbox, workflows.length, log);
+}
+
+/** Waits until the sandbox holds a subscription for each of `expected` active Anyformat Trigger workflows. */
+async function awaitAnyformatWebhooks(sandbox: FakeApi, expected: number, log: (s: string) => void): Promise<void> {
+	if (expected === 0) return;
 	await sandbox
-		.waitFor(() => sandbox.anyformat.webhooks.length >= workflows.length, { timeoutMs: 30_000 })
-		.catch(() => log(`  ! not every Anyformat Trigger registered with the sandbox (${sandbox.anyformat.webhooks.length}/${workflows.length}); see the n8n log`));
+		.waitFor(() => sandbox.anyformat.webhooks.length >= expected, { timeoutMs: 30_000 })
+		.catch(() => log(`  ! not every Anyformat Trigger registered with the sandbox (${sandbox.anyformat.webhooks.length}/${expected}); see the n8n log`));
 }
 
 /** Removes public-API keys made by earlier demo runs (one is minted per start), keeping the newest. */
 async function pruneApiKeys(api: N8nApi): Promise<void> {
 	const r = await api.rest<{ data: Array<{ id: string; label: string; createdAt: string }> }>('GET', '/api-keys');
 	if (r.status !== 200 || !Array.isArray(r.body?.data)) return;
-	const ours = r.body.data.filter((k) => k.label.startsWith('e2e-')).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+	const ours = r.body.data.filter((k) => k.label.startsWith(API_KEY_LABEL_PREFIX)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 	for (const key of ours.slice(1)) await api.rest('DELETE', `/api-keys/${key.id}`);
 }
 
@@ -181,21 +174,21 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
 	const samplesDir = join(REPO_ROOT, 'examples', 'samples');
 	const outputDir = join(stateDir, 'output');
 
-	const already = runningInstance(n8nStateDir);
+	const already = runningInstancePid(n8nStateDir);
 	if (already) throw new Error(`a demo is already running on ${stateDir} (n8n pid ${already}); stop it first (Ctrl-C in its terminal)`);
 	if (opts.reset && existsSync(stateDir)) {
 		rmSync(stateDir, { recursive: true, force: true });
 		log(`reset: removed ${stateDir}`);
 	}
 	mkdirSync(outputDir, { recursive: true });
-	// keeps the state folder out of git without touching the project's .gitignore
+	// keeps the state folder out of git also when DEMO_STATE_DIR points outside the project
 	writeFileSync(join(stateDir, '.gitignore'), '*\n');
 	await assertPortFree(port, 'n8n', 'DEMO_PORT');
 	await assertPortFree(apiPort, 'sandbox API', 'DEMO_API_PORT');
 
 	let runtime = opts.runtime ?? defaultRuntime();
 	if (!runtime) {
-		log('Installing n8n for the demo (first run only: ~4 minutes, ~3 GB under .cache/n8n-runtime/) ...');
+		log('Installing n8n for the demo (first run only: ~3 minutes, ~3 GB under .cache/n8n-runtime/) ...');
 		runtime = await ensureRuntime({ timeoutMs: 30 * 60_000 });
 	}
 
@@ -234,17 +227,11 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
 		let record = readDemoRecord(stateDir);
 		if (!record) {
 			log('Creating credentials and demo workflows ...');
-			const anyformatCredential = await api.createCredential(
-				'anyformatApi',
-				{ apiKey: SANDBOX_ANYFORMAT_KEY, baseUrl: sandbox.urls.anyformat },
-				DEMO_CREDENTIAL_NAMES.anyformatApi,
-			);
-			const anesyaCredential = await api.createCredential(
-				'anesyaApi',
-				{ apiToken: SANDBOX_ANESYA_TOKEN, baseUrl: sandbox.urls.anesya },
-				DEMO_CREDENTIAL_NAMES.anesyaApi,
-			);
 			const ref = (c: CredentialRef) => ({ id: c.id, name: c.name });
+			const credentials = {
+				anyformatApi: ref(await api.createCredential('anyformatApi', sandboxCredentialData('anyformatApi', sandbox), DEMO_CREDENTIAL_NAMES.anyformatApi)),
+				anesyaApi: ref(await api.createCredential('anesyaApi', sandboxCredentialData('anesyaApi', sandbox), DEMO_CREDENTIAL_NAMES.anesyaApi)),
+			};
 			const targets: DemoTargets = {
 				mode: 'sandbox',
 				samplesDir,
@@ -254,13 +241,15 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
 					purchaseOrders: { id: SANDBOX_IDS.anyformatPurchaseOrders, name: SANDBOX_NAMES.anyformatPurchaseOrders },
 				},
 				anesya: { workflowId: SANDBOX_IDS.anesyaReceiptWorkflow },
-				credentials: { anyformatApi: ref(anyformatCredential), anesyaApi: ref(anesyaCredential) },
+				credentials,
 				...targetsBase,
 			};
 			const workflows: DemoRecord['workflows'] = {};
+			let anyformatTriggers = 0;
 			for (const demo of demoWorkflows(targets)) {
 				const created = await api.createWorkflow(demo.workflow);
 				if (demo.active) await api.activate(created.id);
+				if (demo.active && demo.workflow.nodes.some((n) => n.type === ANYFORMAT_TRIGGER_TYPE)) anyformatTriggers++;
 				workflows[demo.key] = { id: created.id, name: demo.workflow.name, active: demo.active, manualTrigger: demo.manualTrigger };
 			}
 			record = {
@@ -270,22 +259,16 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
 				outputDir,
 				port,
 				apiPort,
-				credentials: { anyformatApi: ref(anyformatCredential), anesyaApi: ref(anesyaCredential) },
+				credentials,
 				workflows,
 			};
-			const anyformatTriggers = Object.values(workflows).filter((w) => w.active).length;
-			if (anyformatTriggers > 0) {
-				await sandbox
-					.waitFor(() => sandbox.anyformat.webhooks.length > 0, { timeoutMs: 30_000 })
-					.catch(() => log('  ! the Anyformat Trigger did not register with the sandbox; see the n8n log'));
-			}
+			await awaitAnyformatWebhooks(sandbox, anyformatTriggers, log);
 		} else {
 			log(`Reusing the demo state in ${stateDir} (your edits are kept; \`npm run demo -- --reset\` starts over)`);
 			if (record.apiPort !== apiPort) {
 				// the credentials still point at the old sandbox port
 				for (const [type, credential] of Object.entries(record.credentials)) {
-					const baseUrl = type === 'anyformatApi' ? sandbox.urls.anyformat : sandbox.urls.anesya;
-					const data = type === 'anyformatApi' ? { apiKey: SANDBOX_ANYFORMAT_KEY, baseUrl } : { apiToken: SANDBOX_ANESYA_TOKEN, baseUrl };
+					const data = sandboxCredentialData(type as 'anyformatApi' | 'anesyaApi', sandbox);
 					const r = await api.publicApi('PATCH', `/credentials/${credential.id}`, { data });
 					if (r.status >= 300) log(`  ! could not point credential "${credential.name}" at port ${apiPort} (HTTP ${r.status}); run with DEMO_API_PORT=${record.apiPort} or --reset`);
 				}

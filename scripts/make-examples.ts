@@ -3,11 +3,12 @@
 //   npm run build:tools && node .tools/scripts/make-examples.js
 // (test/e2e/demo.e2e.test.ts fails when the committed files differ from what this writes.)
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
+import { REPO_ROOT } from '../test/e2e/support/paths';
 import { demoWorkflows, EXAMPLE_TARGETS, exampleFile } from './demo-workflows';
 
-const examplesDir = resolve(__dirname, '..', '..', 'examples');
+const examplesDir = join(REPO_ROOT, 'examples');
 
 for (const workflow of demoWorkflows(EXAMPLE_TARGETS)) {
 	const file = join(examplesDir, `${workflow.key}.json`);

@@ -5,8 +5,9 @@
 // from SAMPLE_RECEIPT_TEXT, keyed by the PNG's sha256, so the image only has to look like that text.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
+import { REPO_ROOT } from '../test/e2e/support/paths';
 import { buildTextPdf } from '../test/fake-api';
 import { screenshotUrl } from './chromium';
 import {
@@ -18,7 +19,7 @@ import {
 	SAMPLE_RECEIPT_TOTALS_TEXT,
 } from './samples';
 
-const samplesDir = resolve(__dirname, '..', '..', 'examples', 'samples');
+const samplesDir = join(REPO_ROOT, 'examples', 'samples');
 
 /** Writes a file only when its bytes change, so a rerun leaves committed samples untouched. */
 function writeIfChanged(file: string, bytes: Buffer): void {

@@ -5,11 +5,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { freePort } from '../test/e2e/support/n8n-instance';
+import { freePort, isPortFree } from '../test/e2e/support/n8n-instance';
 import { E2E_STATE_ROOT, REPO_ROOT } from '../test/e2e/support/paths';
 import { sleep } from '../test/e2e/support/wait';
 import { Browser, type Page } from './chromium';
-import { assertPortFree, startDemo, type Demo } from './demo';
+import { startDemo, type Demo } from './demo';
 
 const DOCS = join(REPO_ROOT, 'docs');
 const VIEWPORT = { width: 1440, height: 900 };
@@ -81,10 +81,7 @@ async function showWebhookUrls(page: Page): Promise<void> {
 
 /** The demo's usual port when it is free (the pictures then show what a user sees), else any free one. */
 async function preferredPort(port: number): Promise<number> {
-	return await assertPortFree(port, '', '').then(
-		() => port,
-		async () => await freePort(),
-	);
+	return (await isPortFree(port)) ? port : await freePort();
 }
 
 async function shoot(page: Page, file: string, log: (s: string) => void): Promise<void> {
