@@ -1,5 +1,3 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import { mapConcurrent } from './pipeline';
 import { anySignal, isAbortError, WaitAbortedError, waitFor } from './wait';
 
@@ -309,25 +307,4 @@ export function listThenFetchChecker<J, R>(spec: {
 		});
 		return outcomes;
 	};
-}
-
-/**
- * Statuses of the wanted jobs, read page by page from a newest-first list until every wanted id
- * has been seen, the list ends, or it has run one page past what the wanted ids could fill.
- */
-export async function statusesFromList(
-	wanted: Set<string>,
-	pageSize: number,
-	fetchPage: (page: number) => Promise<{ entries: IDataObject[]; hasMore: boolean }>,
-): Promise<Map<string, string>> {
-	const statuses = new Map<string, string>();
-	const maxPages = Math.ceil(wanted.size / pageSize) + 1;
-	for (let page = 1; page <= maxPages; page++) {
-		const { entries, hasMore } = await fetchPage(page);
-		for (const entry of entries) {
-			if (typeof entry.id === 'string' && typeof entry.status === 'string') statuses.set(entry.id, entry.status);
-		}
-		if (!hasMore || [...wanted].every((id) => statuses.has(id))) break;
-	}
-	return statuses;
 }

@@ -1,8 +1,9 @@
 import * as n8nWorkflow from 'n8n-workflow';
 
 // n8n-workflow is a peer dependency: at run time this is the host n8n's copy. Hosts differ:
-// n8n 1.101 – 2.x export `sleepWithAbort`, newer ones fold it into `sleep(ms, signal)`, and older
-// `sleep` ignores a signal. Feature-detect instead of pinning a version.
+// n8n-workflow 1.100 – 2.8 export `sleepWithAbort(ms, signal)` next to a `sleep(ms)`; 2.41 (the
+// version this package is built and tested against) exports only `sleep(ms, signal)`; 1.82 and
+// older have `sleep(ms)` alone, which ignores a signal. Feature-detect instead of pinning a version.
 const host = n8nWorkflow as unknown as {
 	sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 	sleepWithAbort?: (ms: number, signal: AbortSignal) => Promise<void>;

@@ -58,11 +58,14 @@ export function deliveryScope(ctx: IWebhookFunctions): string {
 	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
 }
 
-// Trigger static data is the durable memory of seen deliveries, but n8n 2.41 loses a trigger's
+// Trigger static data is the durable memory of seen deliveries, but n8n 2.41.1 loses a trigger's
 // static-data change when the same request starts an execution: the execution wraps the same object
 // in a new Workflow, which clears its change flag, so the save after the webhook answers is skipped.
 // This per-process memory catches repeats that reach the same n8n process either way (the main
 // process in regular mode, a webhook processor in queue mode). Bounded, and it forgets after the TTL.
+// It can go once the oldest supported n8n saves that change: the queue-mode suite's redelivery test
+// (test/e2e/queue/scale-out.queue.test.ts) then passes with the process memory switched off, because
+// a webhook processor and the main process share nothing but the database.
 const processMemory = new Map<string, Map<string, number>>();
 const MAX_SCOPES = 1000;
 

@@ -7,7 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { AnyformatTrigger } from '../../nodes/Anyformat/AnyformatTrigger.node';
 import { DEFAULT_ANYFORMAT_KEY, standardWebhookHeaders, startFakeApi, type FakeApi } from '../fake-api';
-import { triggerDouble, WebhookReceiver, type TriggerDouble } from '../nodes/Anyformat/trigger/trigger-double';
+import { triggerDouble, WebhookReceiver, type TriggerDouble } from '../helpers/trigger-double';
 
 const HOSTILE = 1000;
 const VALID = 50;

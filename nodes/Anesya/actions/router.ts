@@ -4,7 +4,8 @@ import { routeResources } from '../../shared/router';
 import * as extract from './extract/Extract.resource';
 import * as schema from './schema/Schema.resource';
 
-const resources = {
+/** Every resource and its operations, by the values saved workflows store. */
+export const resources = {
 	extract: extract.operations,
 	schema: schema.operations,
 };

@@ -16,5 +16,5 @@ export async function searchSchemas(
 			!needle || [schema.name, schema.description, schema.id].some((text) => String(text ?? '').toLowerCase().includes(needle)),
 		)
 		.map((schema) => ({ name: String(schema.name ?? schema.id), value: String(schema.id) }));
-	return { results, paginationToken: current.next ? String(page + 1) : undefined };
+	return { results, paginationToken: current.hasMore ? String(page + 1) : undefined };
 }

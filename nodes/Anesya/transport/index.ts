@@ -1,20 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { buildMultipart, type MultipartPart } from '../../shared/multipart';
-import {
-	apiRequest,
-	describeCommonFailure,
-	parseErrorBody,
-	readPages,
-	serverClockOffset,
-	type ApiContext,
-	type ApiFailure,
-	type ApiRequest,
-	type ApiResponse,
-	type FailureWording,
-	type RetryPolicy,
-	type VendorApi,
-} from '../../shared/request';
+import { describeCommonFailure, type ApiFailure, type FailureWording } from '../../shared/failures';
+import { listReader, pageReader } from '../../shared/paging';
+import { apiRequest, parseErrorBody, type ApiContext, type ApiRequest, type ApiResponse, type VendorApi } from '../../shared/request';
+import type { RetryPolicy } from '../../shared/retry';
 import { isObject } from '../../shared/values';
 
 /** Uploads carry whole documents; give them longer than other requests. */
@@ -150,50 +140,8 @@ export async function anesyaUpload<T>(
 	return response.body;
 }
 
-/** One page of a DRF list: `{count, next, previous, results}`. */
-export interface AnesyaPage {
-	count: number;
-	next: string | null;
-	results: IDataObject[];
-	/** How far the API's clock (Date header) is ahead of this machine's; 0 when unknown. */
-	clockOffsetMs: number;
-}
+/** One page of a DRF list (`{count, next, previous, results}`, `page`/`size` parameters). */
+export const anesyaPage = pageReader(anesyaRequest, 'size');
 
-export async function anesyaPage(
-	ctx: ApiContext,
-	path: string,
-	options: { page: number; size: number; qs?: IDataObject; itemIndex?: number; signal?: AbortSignal },
-): Promise<AnesyaPage> {
-	const requestedAt = Date.now();
-	const { body, headers } = await anesyaRequest(ctx, {
-		method: 'GET',
-		path,
-		qs: { ...options.qs, page: options.page, size: options.size },
-		itemIndex: options.itemIndex,
-		signal: options.signal,
-	});
-	return {
-		count: typeof body.count === 'number' ? body.count : 0,
-		next: typeof body.next === 'string' && body.next ? body.next : null,
-		results: Array.isArray(body.results) ? (body.results as IDataObject[]).filter(isObject) : [],
-		clockOffsetMs: serverClockOffset(headers, requestedAt),
-	};
-}
-
-/**
- * Reads a DRF page-number list (`page`/`size`) until `limit` items or the last page (no `next`, or
- * `count` reached).
- */
-export async function anesyaList(
-	ctx: ApiContext,
-	path: string,
-	options: { limit?: number; qs?: IDataObject; itemIndex?: number; signal?: AbortSignal; maxPages?: number } = {},
-): Promise<IDataObject[]> {
-	return await readPages(
-		async (page, size) => {
-			const current = await anesyaPage(ctx, path, { ...options, page, size });
-			return { results: current.results, hasMore: current.next !== null && page * size < current.count };
-		},
-		{ limit: options.limit, maxPageSize: ANESYA_MAX_PAGE_SIZE, maxPages: options.maxPages },
-	);
-}
+/** Reads a DRF list until the limit or its last page. */
+export const anesyaList = listReader(anesyaPage, ANESYA_MAX_PAGE_SIZE);

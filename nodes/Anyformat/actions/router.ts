@@ -7,7 +7,8 @@ import * as job from './job/Job.resource';
 import * as webhook from './webhook/Webhook.resource';
 import * as workflow from './workflow/Workflow.resource';
 
-const resources = {
+/** Every resource and its operations, by the values saved workflows store. */
+export const resources = {
 	extraction: extraction.operations,
 	file: file.operations,
 	job: job.operations,

@@ -1,20 +1,15 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	apiRequest,
-	describeCommonFailure,
-	readPages,
-	type ApiContext,
-	type ApiFailure,
-	type ApiRequest,
-	type ApiResponse,
-	type FailureWording,
-	type VendorApi,
-} from '../../shared/request';
+import { describeCommonFailure, type ApiFailure, type FailureWording } from '../../shared/failures';
+import { listReader, pageReader } from '../../shared/paging';
+import { apiRequest, type ApiContext, type ApiRequest, type ApiResponse, type VendorApi } from '../../shared/request';
 import { isObject } from '../../shared/values';
 
 /** Largest file anyformat accepts (docs: "Max upload size 20 MB per file"). */
 export const ANYFORMAT_MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+/** Largest page anyformat's v2 lists serve (larger sizes are capped silently). */
+export const ANYFORMAT_PAGE_SIZE = 100;
 
 /** Rate-limit tiers anyformat reports separately (submission: 60/min, general: 600/min). */
 export const SUBMISSION_TIER = 'submission';
@@ -100,28 +95,11 @@ export async function anyformatBody<T = IDataObject>(ctx: ApiContext, request: A
 	return (await anyformatRequest<T>(ctx, request)).body;
 }
 
-/** Reads a v2 page-numbered list (`{count, page, page_size, results}`; page_size is capped at 100). */
-export async function anyformatList(
-	ctx: ApiContext,
-	path: string,
-	options: { limit?: number; qs?: IDataObject; itemIndex?: number; signal?: AbortSignal; maxPages?: number } = {},
-): Promise<IDataObject[]> {
-	return await readPages(
-		async (page, size) => {
-			const body = await anyformatBody(ctx, {
-				method: 'GET',
-				path,
-				qs: { ...options.qs, page, page_size: size },
-				itemIndex: options.itemIndex,
-				signal: options.signal,
-			});
-			const results = Array.isArray(body.results) ? (body.results as IDataObject[]) : [];
-			const count = typeof body.count === 'number' ? body.count : undefined;
-			return { results, hasMore: count === undefined || page * size < count };
-		},
-		{ limit: options.limit, maxPageSize: 100, maxPages: options.maxPages },
-	);
-}
+/** One page of a v2 list (`{count, page, page_size, results}`; page_size is capped at 100). */
+export const anyformatPage = pageReader(anyformatRequest, 'page_size');
+
+/** Reads a v2 list until the limit or its last page. */
+export const anyformatList = listReader(anyformatPage, ANYFORMAT_PAGE_SIZE);
 
 /**
  * The account's webhook subscriptions. The API answers with a flat array (at most 50, never with

@@ -10,7 +10,7 @@ import {
 } from '../../shared/signature';
 import { firstString, isObject } from '../../shared/values';
 import { acknowledge, deliveryScope, jsonBodyOf, rawBodyOf, refuse, rememberDelivery } from '../../shared/webhook';
-import { fetchCollectionResults, shapeCollection, type CollectionJob } from '../helpers/jobs';
+import { fetchCollectionResults, shapeCollection, type CollectionJob } from '../helpers/checker';
 import { readTriggerSettings, type TriggerSettings } from './properties';
 import { subscriptionOf, TOKEN_PARAMETER } from './state';
 

@@ -1,9 +1,10 @@
 import type { IDataObject, IHookFunctions, INodeParameters } from 'n8n-workflow';
 
 import { AnesyaTrigger } from '../../../nodes/Anesya/AnesyaTrigger.node';
-import { triggerDouble, WebhookReceiver } from '../Anyformat/trigger/trigger-double';
-import { attachmentsItem, byId, invoicePdfItem, startAnesyaEnv, type AnesyaTestEnv } from './anesya-env';
-import { webhookDouble, type Answer, type Delivery } from './webhook-double';
+import { triggerDouble, WebhookReceiver } from '../../helpers/trigger-double';
+import { attachmentsItem, invoicePdfItem, startAnesyaEnv, type AnesyaTestEnv } from './anesya-env';
+import { byId } from '../../helpers/n8n-harness';
+import { webhookDouble, type Answer, type Delivery } from '../../helpers/webhook-double';
 
 const EXTRACT_ID = '3019eef7-3aaa-4f25-aaad-c570acaa32dc';
 

@@ -8,8 +8,6 @@ import { buildTextPdf, DEFAULT_ANESYA_TOKEN, startFakeApi, type FakeApi, type Fa
 import { INVOICE_SCHEMA, invoiceText } from '../../fixtures/invoices';
 import { byId, fakeCredentials, fileItem, runNode, type RunNodeResult } from '../../helpers/n8n-harness';
 
-export { byId, INVOICE_SCHEMA };
-
 export const TOKEN = DEFAULT_ANESYA_TOKEN;
 
 /** An input item carrying invoice n as a PDF (Anesya accepts PDF, PNG and JPEG only). */

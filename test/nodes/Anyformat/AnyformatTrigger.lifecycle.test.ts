@@ -5,7 +5,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { AnyformatTrigger } from '../../../nodes/Anyformat/AnyformatTrigger.node';
 import { startFakeApi, type FakeApi } from '../../fake-api';
 import { AF_KEY } from '../../fake-api/test-helpers';
-import { triggerDouble, type TriggerDouble } from './trigger/trigger-double';
+import { triggerDouble, type TriggerDouble } from '../../helpers/trigger-double';
 
 const PRODUCTION_URL = 'http://127.0.0.1:5678/webhook/b0000000-0000-4000-8000-0000000000aa/webhook';
 const TEST_URL = 'http://127.0.0.1:5678/webhook-test/b0000000-0000-4000-8000-0000000000aa/webhook';

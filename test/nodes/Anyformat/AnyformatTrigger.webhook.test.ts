@@ -7,7 +7,7 @@ import { AnyformatTrigger } from '../../../nodes/Anyformat/AnyformatTrigger.node
 import { DEFAULT_ANYFORMAT_KEY, documentFromText, standardWebhookHeaders, startFakeApi, type DeliveryRecord, type FakeApi } from '../../fake-api';
 import { INVOICE_TEXT, INVOICE_WORKFLOW } from '../../fake-api/test-helpers';
 import { byId } from '../../helpers/n8n-harness';
-import { triggerDouble, WebhookReceiver, type TriggerDouble } from './trigger/trigger-double';
+import { triggerDouble, WebhookReceiver, type TriggerDouble } from '../../helpers/trigger-double';
 
 const WEBHOOK_PATH = '/webhook/b0000000-0000-4000-8000-0000000000aa/webhook';
 

@@ -1,7 +1,8 @@
 import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeType } from 'n8n-workflow';
 
 import { ApiRequestError } from '../../../nodes/shared/errors';
-import { apiRequest, networkProblem, retryAfterMs, type ApiRequest, type VendorApi } from '../../../nodes/shared/request';
+import { networkProblem } from '../../../nodes/shared/failures';
+import { apiRequest, requestTarget, type ApiRequest, type VendorApi } from '../../../nodes/shared/request';
 import * as wait from '../../../nodes/shared/wait';
 import { runNode } from '../../helpers/n8n-harness';
 import { json, startScriptedServer, type Handler } from '../../helpers/scripted-server';
@@ -225,13 +226,15 @@ describe('apiRequest', () => {
 	});
 });
 
-describe('retryAfterMs', () => {
-	it('reads seconds, decimals, milliseconds and HTTP dates', () => {
-		expect(retryAfterMs({ 'retry-after': '2' })).toBe(2000);
-		expect(retryAfterMs({ 'retry-after': '0.25' })).toBe(250);
-		expect(retryAfterMs({ 'retry-after-ms': '40', 'retry-after': '9' })).toBe(40);
-		expect(retryAfterMs({ 'retry-after': new Date(10_000).toUTCString() }, 4_000)).toBe(6000);
-		expect(retryAfterMs({})).toBeUndefined();
+describe('requestTarget', () => {
+	it('joins base URL and path, with or without the trailing slash the API wants', () => {
+		expect(requestTarget('https://api.test/base', '/v2/runs?x=1', true)).toEqual({ url: 'https://api.test/base/v2/runs/?x=1', path: '/v2/runs/?x=1' });
+		expect(requestTarget('https://api.test', 'v0/parsing', false)).toEqual({ url: 'https://api.test/v0/parsing', path: '/v0/parsing' });
+	});
+
+	it('takes an absolute URL the API handed out, but only on the base URL host', () => {
+		expect(requestTarget('https://api.test', 'https://api.test/v0/jobs/7', true)).toEqual({ url: 'https://api.test/v0/jobs/7', path: '/v0/jobs/7' });
+		expect(() => requestTarget('https://api.test', 'https://storage.example/file', true)).toThrow(/Refusing to send the credential/);
 	});
 });
 

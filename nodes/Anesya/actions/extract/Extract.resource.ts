@@ -6,7 +6,7 @@ import * as download from './download.operation';
 import * as extractWithSchema from './extractWithSchema.operation';
 import * as extractWithWorkflow from './extractWithWorkflow.operation';
 import * as get from './get.operation';
-import * as getMany from './getMany.operation';
+import * as getAll from './getAll.operation';
 
 export const operations: Record<string, Operation> = {
 	delete: deleteOperation,
@@ -14,7 +14,7 @@ export const operations: Record<string, Operation> = {
 	extractWithSchema,
 	extractWithWorkflow,
 	get,
-	getAll: getMany,
+	getAll,
 };
 
 export const description: INodeProperties[] = [
@@ -67,7 +67,7 @@ export const description: INodeProperties[] = [
 	...extractWithSchema.description,
 	...extractWithWorkflow.description,
 	...get.description,
-	...getMany.description,
+	...getAll.description,
 	...download.description,
 	...deleteOperation.description,
 ];

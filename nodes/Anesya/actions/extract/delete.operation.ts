@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { deleteResource } from '../../../shared/request';
-import { extractPath } from '../../helpers/jobs';
+import { deleteResource } from '../../../shared/resources';
+import { extractPath } from '../../helpers/checker';
 import { anesyaApi } from '../../transport';
 import { extractIdOf, extractIdProperty } from '../common.descriptions';
 

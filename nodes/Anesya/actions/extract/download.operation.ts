@@ -6,7 +6,7 @@ import { outputBinaryFieldProperty, readOutputBinaryField, readWaitOptions, wait
 import { invalidInput } from '../../../shared/errors';
 import { pollUntil, PollTimeoutError, type PollState } from '../../../shared/poll';
 import type { ApiResponse } from '../../../shared/request';
-import { extractPath } from '../../helpers/jobs';
+import { extractPath } from '../../helpers/checker';
 import { anesyaRequest } from '../../transport';
 import { extractIdOf, extractIdProperty } from '../common.descriptions';
 

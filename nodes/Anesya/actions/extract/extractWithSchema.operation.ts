@@ -6,7 +6,8 @@ import { invalidInput } from '../../../shared/errors';
 import type { MultipartPart } from '../../../shared/multipart';
 import { extractsSince, uploadOperation, type Upload } from '../../helpers/jobs';
 import { anesyaUpload } from '../../transport';
-import { checkUuid, prepareAnesyaDocument, schemaIdOf, schemaLocator, uploadResultProperties } from '../common.descriptions';
+import { prepareAnesyaDocument } from '../../helpers/documentInput';
+import { checkUuid, schemaIdOf, schemaLocator, uploadResultProperties } from '../common.descriptions';
 
 export const SERVERS = ['EU-1', 'FR-1', 'FR-2', 'FR-3'];
 

@@ -4,13 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { invalidInput } from '../../../shared/errors';
 import { extractsSince, uploadOperation, type Upload } from '../../helpers/jobs';
 import { anesyaUpload } from '../../transport';
-import {
-	checkUploadSize,
-	prepareAnesyaDocument,
-	readUuid,
-	uploadResultProperties,
-	type AnesyaDocument,
-} from '../common.descriptions';
+import { checkUploadSize, prepareAnesyaDocument, type AnesyaDocument } from '../../helpers/documentInput';
+import { readUuid, uploadResultProperties } from '../common.descriptions';
 
 const FIELDS_PARAMETER = 'Input Binary Fields';
 

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { outputProperty, readShapeOptions } from '../../../shared/descriptions';
-import { fetchExtract } from '../../helpers/jobs';
+import { fetchExtract } from '../../helpers/checker';
 import { shapeExtract } from '../../helpers/results';
 import { anesyaResultOptionsProperty, extractIdOf, extractIdProperty } from '../common.descriptions';
 

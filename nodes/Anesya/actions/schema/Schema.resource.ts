@@ -2,11 +2,11 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../../../shared/router';
 import * as get from './get.operation';
-import * as getMany from './getMany.operation';
+import * as getAll from './getAll.operation';
 
 export const operations: Record<string, Operation> = {
 	get,
-	getAll: getMany,
+	getAll,
 };
 
 export const description: INodeProperties[] = [
@@ -33,5 +33,5 @@ export const description: INodeProperties[] = [
 		default: 'getAll',
 	},
 	...get.description,
-	...getMany.description,
+	...getAll.description,
 ];

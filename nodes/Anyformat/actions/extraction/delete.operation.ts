@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { deleteResource } from '../../../shared/request';
+import { deleteResource } from '../../../shared/resources';
 import { anyformatApi } from '../../transport';
 import { collectionIdProperty, requiredId } from '../common.descriptions';
 

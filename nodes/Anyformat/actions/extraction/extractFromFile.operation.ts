@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputBinaryFieldProperty, submissionOutputProperties } from '../../../shared/descriptions';
-import { runAnyformatExtraction } from '../../helpers/jobs';
+import { extractionOperation } from '../../helpers/jobs';
 import { postDocument, readInputDocument } from '../../helpers/documentInput';
 import { workflowLocator } from '../common.descriptions';
 
@@ -17,13 +17,11 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function executeBatch(this: IExecuteFunctions, itemCount: number, stopOnError: boolean) {
-	return await runAnyformatExtraction(this, itemCount, stopOnError, async (itemIndex, workflowId) => {
-		const file = await readInputDocument(this, itemIndex);
-		return {
-			label: file.fileName,
-			send: async () =>
-				await postDocument(this, { workflowId, endpoint: 'run', part: { field: 'file', file: await file.load() }, itemIndex }),
-		};
-	});
-}
+export const executeBatch = extractionOperation(async (ctx: IExecuteFunctions, itemIndex: number, workflowId: string) => {
+	const file = await readInputDocument(ctx, itemIndex);
+	return {
+		label: file.fileName,
+		send: async () =>
+			await postDocument(ctx, { workflowId, endpoint: 'run', part: { field: 'file', file: await file.load() }, itemIndex }),
+	};
+});

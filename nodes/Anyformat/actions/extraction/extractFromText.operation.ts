@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { submissionOutputProperties } from '../../../shared/descriptions';
 import { invalidInput } from '../../../shared/errors';
-import { runAnyformatExtraction } from '../../helpers/jobs';
+import { extractionOperation } from '../../helpers/jobs';
 import { postDocument } from '../../helpers/documentInput';
 import { ANYFORMAT_MAX_FILE_BYTES } from '../../transport';
 import { workflowLocator } from '../common.descriptions';
@@ -28,31 +28,29 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function executeBatch(this: IExecuteFunctions, itemCount: number, stopOnError: boolean) {
-	return await runAnyformatExtraction(this, itemCount, stopOnError, async (itemIndex, workflowId) => {
-		const raw = this.getNodeParameter('text', itemIndex, '') as unknown;
-		const text = typeof raw === 'string' ? raw : raw === null || raw === undefined ? '' : JSON.stringify(raw);
-		if (!text.trim()) {
-			throw invalidInput(
-				this.getNode(),
-				itemIndex,
-				'Text',
-				'is empty',
-				'Enter the text to extract from, or map it from a previous node (e.g. {{ $json.body }}).',
-			);
-		}
-		if (Buffer.byteLength(text, 'utf8') > ANYFORMAT_MAX_FILE_BYTES) {
-			throw invalidInput(
-				this.getNode(),
-				itemIndex,
-				'Text',
-				'is longer than the 20 MB anyformat accepts',
-				'Send the text in smaller parts.',
-			);
-		}
-		return {
-			label: `text (${text.length} characters)`,
-			send: async () => await postDocument(this, { workflowId, endpoint: 'run', part: { field: 'text', text }, itemIndex }),
-		};
-	});
-}
+export const executeBatch = extractionOperation(async (ctx: IExecuteFunctions, itemIndex: number, workflowId: string) => {
+	const raw = ctx.getNodeParameter('text', itemIndex, '') as unknown;
+	const text = typeof raw === 'string' ? raw : raw === null || raw === undefined ? '' : JSON.stringify(raw);
+	if (!text.trim()) {
+		throw invalidInput(
+			ctx.getNode(),
+			itemIndex,
+			'Text',
+			'is empty',
+			'Enter the text to extract from, or map it from a previous node (e.g. {{ $json.body }}).',
+		);
+	}
+	if (Buffer.byteLength(text, 'utf8') > ANYFORMAT_MAX_FILE_BYTES) {
+		throw invalidInput(
+			ctx.getNode(),
+			itemIndex,
+			'Text',
+			'is longer than the 20 MB anyformat accepts',
+			'Send the text in smaller parts.',
+		);
+	}
+	return {
+		label: `text (${text.length} characters)`,
+		send: async () => await postDocument(ctx, { workflowId, endpoint: 'run', part: { field: 'text', text }, itemIndex }),
+	};
+});

@@ -10,7 +10,7 @@ import {
 	fetchCollectionResults,
 	shapeCollection,
 	type CollectionJob,
-} from '../../helpers/jobs';
+} from '../../helpers/checker';
 import { collectionIdProperty, requiredId, workflowIdOf, workflowLocator } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -70,7 +70,7 @@ export async function executeBatch(this: IExecuteFunctions, itemCount: number, s
 			}),
 		process: async ({ job, wait, timeoutMs, shape }, _itemIndex, tools) => {
 			if (wait) {
-				const body = await tools.poller.track(job, { timeoutMs, firstCheckAt: Date.now() });
+				const body = await tools.poller!.track(job, { timeoutMs, firstCheckAt: Date.now() });
 				return shapeCollection(body, job, shape);
 			}
 			const outcome = await fetchCollectionResults(this, job, signal);

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { submissionOutputProperties } from '../../../shared/descriptions';
-import { runAnyformatExtraction } from '../../helpers/jobs';
+import { extractionOperation } from '../../helpers/jobs';
 import { anyformatBody, SUBMISSION_TIER } from '../../transport';
 import { requiredId, workflowLocator } from '../common.descriptions';
 
@@ -25,19 +25,17 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function executeBatch(this: IExecuteFunctions, itemCount: number, stopOnError: boolean) {
-	return await runAnyformatExtraction(this, itemCount, stopOnError, async (itemIndex, workflowId) => {
-		const fileId = requiredId(this, itemIndex, 'fileId', 'File ID', 'Map the "file_id" output by File → Upload.');
-		return {
-			label: `file ${fileId}`,
-			send: async () =>
-				await anyformatBody(this, {
-					method: 'POST',
-					path: `/v2/workflows/${encodeURIComponent(workflowId)}/files/${encodeURIComponent(fileId)}/run/`,
-					bucket: SUBMISSION_TIER,
-					idempotent: false,
-					itemIndex,
-				}),
-		};
-	});
-}
+export const executeBatch = extractionOperation(async (ctx: IExecuteFunctions, itemIndex: number, workflowId: string) => {
+	const fileId = requiredId(ctx, itemIndex, 'fileId', 'File ID', 'Map the "file_id" output by File → Upload.');
+	return {
+		label: `file ${fileId}`,
+		send: async () =>
+			await anyformatBody(ctx, {
+				method: 'POST',
+				path: `/v2/workflows/${encodeURIComponent(workflowId)}/files/${encodeURIComponent(fileId)}/run/`,
+				bucket: SUBMISSION_TIER,
+				idempotent: false,
+				itemIndex,
+			}),
+	};
+});

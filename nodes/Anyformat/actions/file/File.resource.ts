@@ -1,12 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../../../shared/router';
-import * as getMany from './getMany.operation';
+import * as getAll from './getAll.operation';
 import * as getManyRuns from './getManyRuns.operation';
 import * as upload from './upload.operation';
 
 export const operations: Record<string, Operation> = {
-	getAll: getMany,
+	getAll,
 	getManyRuns,
 	upload,
 };
@@ -41,6 +41,6 @@ export const description: INodeProperties[] = [
 		default: 'upload',
 	},
 	...upload.description,
-	...getMany.description,
+	...getAll.description,
 	...getManyRuns.description,
 ];

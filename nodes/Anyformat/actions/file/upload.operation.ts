@@ -5,7 +5,6 @@ import { runDocumentBatch } from '../../../shared/batch';
 import type { InputFile } from '../../../shared/binary';
 import { inputBinaryFieldProperty } from '../../../shared/descriptions';
 import { postDocument, readInputDocument } from '../../helpers/documentInput';
-import { collectionChecker, type CollectionJob } from '../../helpers/jobs';
 import { workflowIdOf, workflowLocator } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -25,13 +24,12 @@ interface PreparedUpload {
 
 export async function executeBatch(this: IExecuteFunctions, itemCount: number, stopOnError: boolean) {
 	const signal = this.getExecutionCancelSignal?.();
-	return await runDocumentBatch<PreparedUpload, CollectionJob, IDataObject, IDataObject>(this, {
+	// An upload starts no extraction, so nothing is waited on: no checker, only the
+	// validate-every-item-first pipeline.
+	return await runDocumentBatch<PreparedUpload, never, never, IDataObject>(this, {
 		itemCount,
 		maxInFlight: UPLOADS_IN_FLIGHT,
 		stopOnError,
-		// An upload starts no extraction, so nothing is ever waited on; the batch is used for its
-		// validate-every-item-first pipeline.
-		checker: collectionChecker(this, signal),
 		prepare: async (itemIndex) => ({ workflowId: workflowIdOf(this, itemIndex), file: await readInputDocument(this, itemIndex) }),
 		process: async ({ workflowId, file }, itemIndex) => {
 			// A repeated upload would store the file twice: a failure that may have landed is reported, not resent.

@@ -3,12 +3,12 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { Operation } from '../../../shared/router';
 import * as create from './create.operation';
 import * as deleteOperation from './delete.operation';
-import * as getMany from './getMany.operation';
+import * as getAll from './getAll.operation';
 
 export const operations: Record<string, Operation> = {
 	create,
 	delete: deleteOperation,
-	getAll: getMany,
+	getAll,
 };
 
 export const description: INodeProperties[] = [
@@ -41,6 +41,6 @@ export const description: INodeProperties[] = [
 		default: 'create',
 	},
 	...create.description,
-	...getMany.description,
+	...getAll.description,
 	...deleteOperation.description,
 ];

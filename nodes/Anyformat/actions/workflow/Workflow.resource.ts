@@ -5,14 +5,14 @@ import * as create from './create.operation';
 import * as deleteOperation from './delete.operation';
 import * as exportResults from './exportResults.operation';
 import * as get from './get.operation';
-import * as getMany from './getMany.operation';
+import * as getAll from './getAll.operation';
 
 export const operations: Record<string, Operation> = {
 	create,
 	delete: deleteOperation,
 	exportResults,
 	get,
-	getAll: getMany,
+	getAll,
 };
 
 export const description: INodeProperties[] = [
@@ -58,7 +58,7 @@ export const description: INodeProperties[] = [
 	},
 	...create.description,
 	...get.description,
-	...getMany.description,
+	...getAll.description,
 	...exportResults.description,
 	...deleteOperation.description,
 ];

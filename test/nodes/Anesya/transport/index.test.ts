@@ -1,4 +1,4 @@
-import type { ApiFailure } from '../../../../nodes/shared/request';
+import type { ApiFailure } from '../../../../nodes/shared/failures';
 import { anesyaApi, renderDrfErrors } from '../../../../nodes/Anesya/transport';
 
 const failure = (details: Partial<ApiFailure>): ApiFailure => ({ method: 'POST', path: '/extract/', ambiguous: false, attempts: 1, ...details });

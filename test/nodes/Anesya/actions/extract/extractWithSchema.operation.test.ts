@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { fileItem } from '../../../../helpers/n8n-harness';
-import { byId, invoicePdfItem, metaOf, TOKEN, useAnesyaEnv } from '../../anesya-env';
+import { invoicePdfItem, metaOf, TOKEN, useAnesyaEnv } from '../../anesya-env';
+import { byId } from '../../../../helpers/n8n-harness';
 
 const env = useAnesyaEnv();
 

@@ -1,4 +1,6 @@
-import { byId, INVOICE_SCHEMA, useAnesyaEnv } from '../../anesya-env';
+import { useAnesyaEnv } from '../../anesya-env';
+import { byId } from '../../../../helpers/n8n-harness';
+import { INVOICE_SCHEMA } from '../../../../fixtures/invoices';
 
 const env = useAnesyaEnv();
 

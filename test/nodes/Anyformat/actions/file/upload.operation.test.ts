@@ -1,5 +1,7 @@
 import { fileItem } from '../../../../helpers/n8n-harness';
-import { byId, INVOICE_TEXT, startAnyformatEnv, type AnyformatTestEnv } from '../anyformat-node.fixture';
+import { startAnyformatEnv, type AnyformatTestEnv } from '../../anyformat-env';
+import { byId } from '../../../../helpers/n8n-harness';
+import { INVOICE_TEXT } from '../../../../fake-api/test-helpers';
 
 const UPLOAD_ROUTE = 'POST /v2/workflows/{workflow_id}/upload/';
 

@@ -1,5 +1,6 @@
 import { buildTextPdf, documentFromFile, documentFromText } from '../../../../fake-api';
-import { INVOICE_TEXT, startAnyformatEnv, type AnyformatTestEnv } from '../anyformat-node.fixture';
+import { startAnyformatEnv, type AnyformatTestEnv } from '../../anyformat-env';
+import { INVOICE_TEXT } from '../../../../fake-api/test-helpers';
 
 describe('Anyformat → Job (Legacy) → Download File', () => {
 	let env: AnyformatTestEnv;

@@ -1,4 +1,4 @@
-import { API_KEY, startAnyformatEnv, type AnyformatTestEnv } from '../anyformat-node.fixture';
+import { API_KEY, startAnyformatEnv, type AnyformatTestEnv } from '../../anyformat-env';
 
 describe('Anyformat → Webhook → Create', () => {
 	let env: AnyformatTestEnv;

@@ -22,7 +22,7 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { applyGenericAuthentication } from '../../../helpers/n8n-harness';
+import { applyGenericAuthentication } from './n8n-harness';
 
 export interface TriggerDoubleOptions {
 	nodeType: INodeType;

@@ -1,4 +1,4 @@
-import { startAnyformatEnv, type AnyformatTestEnv } from '../anyformat-node.fixture';
+import { startAnyformatEnv, type AnyformatTestEnv } from '../../anyformat-env';
 
 describe('Anyformat → Webhook → Get Many', () => {
 	let env: AnyformatTestEnv;

@@ -1,5 +1,7 @@
 import { documentFromText } from '../../../../fake-api';
-import { byId, INVOICE_TEXT, startAnyformatEnv, type AnyformatTestEnv } from '../anyformat-node.fixture';
+import { startAnyformatEnv, type AnyformatTestEnv } from '../../anyformat-env';
+import { byId } from '../../../../helpers/n8n-harness';
+import { INVOICE_TEXT } from '../../../../fake-api/test-helpers';
 
 describe('Anyformat → File → Get Many / Get Many Runs', () => {
 	let env: AnyformatTestEnv;

@@ -2,14 +2,12 @@
 // runner that executes the node in n8n's engine with a credential pointing at it.
 import type { INodeParameters } from 'n8n-workflow';
 
-import { Anyformat } from '../../../../nodes/Anyformat/Anyformat.node';
-import { DEFAULT_ANYFORMAT_KEY, startFakeApi, type FakeApi, type FakeApiOptions } from '../../../fake-api';
-import { INVOICE_TEXT, INVOICE_WORKFLOW } from '../../../fake-api/test-helpers';
-import { fakeCredentials, runNode, type RunNodeOptions, type RunNodeResult } from '../../../helpers/n8n-harness';
+import { Anyformat } from '../../../nodes/Anyformat/Anyformat.node';
+import { DEFAULT_ANYFORMAT_KEY, startFakeApi, type FakeApi, type FakeApiOptions } from '../../fake-api';
+import { INVOICE_WORKFLOW } from '../../fake-api/test-helpers';
+import { fakeCredentials, runNode, type RunNodeOptions, type RunNodeResult } from '../../helpers/n8n-harness';
 
 export const API_KEY = DEFAULT_ANYFORMAT_KEY;
-export { byId } from '../../../helpers/n8n-harness';
-export { INVOICE_TEXT, INVOICE_WORKFLOW };
 
 export interface AnyformatTestEnv {
 	fake: FakeApi;

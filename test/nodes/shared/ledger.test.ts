@@ -1,6 +1,6 @@
 import type { INode } from 'n8n-workflow';
 
-import { SubmissionLedger } from '../../../nodes/shared/batch';
+import { SubmissionLedger } from '../../../nodes/shared/ledger';
 import { ApiRequestError } from '../../../nodes/shared/errors';
 
 const node: INode = { id: '1', name: 'Test', type: 'test', typeVersion: 1, position: [0, 0], parameters: {} };

@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http';
 
 import type { IDataObject, INodeParameters, INodeType, IWebhookFunctions } from 'n8n-workflow';
 
-import { triggerDouble, type ReceivedRequest } from '../Anyformat/trigger/trigger-double';
+import { triggerDouble, type ReceivedRequest } from './trigger-double';
 
 export interface Delivery {
 	body: unknown;

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { outputProperty, readLimit, readShapeOptions, returnAllOrLimit } from '../../../shared/descriptions';
 import { invalidInput } from '../../../shared/errors';
 import { mapConcurrent } from '../../../shared/pipeline';
-import { fetchExtract } from '../../helpers/jobs';
+import { fetchExtract } from '../../helpers/checker';
 import { shapeExtract } from '../../helpers/results';
 import { anesyaList } from '../../transport';
 import { anesyaResultOptionsProperty, checkUuid } from '../common.descriptions';

@@ -4,7 +4,7 @@ import { readShapeOptions } from '../../shared/descriptions';
 import { safeEqual } from '../../shared/signature';
 import { firstString, isObject } from '../../shared/values';
 import { acknowledge, deliveryScope, jsonBodyOf, refuse, rememberDelivery, triggerParameters } from '../../shared/webhook';
-import { shapeExtract } from './results';
+import { shapeExtract } from '../helpers/results';
 
 /** The events Anesya 0.8 can send, as its dashboard names them. */
 export const ANESYA_EVENTS = ['extract.completed', 'extract.failed', 'workflow.completed', 'workflow.failed'];
