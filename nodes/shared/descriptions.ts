@@ -2,6 +2,7 @@ import type { IGetNodeParameterOptions, INode, INodeProperties } from 'n8n-workf
 
 import { invalidInput } from './errors';
 import type { OutputMode, ShapeOptions } from './items';
+import type { LostAnswers } from './ledger';
 
 /** Parameters every result-returning operation shows, in both vendors' nodes. */
 export const outputProperty: INodeProperties = {
@@ -94,6 +95,28 @@ export const batchOptionsProperty: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Lost Answers',
+			name: 'lostAnswers',
+			type: 'options',
+			options: [
+				{
+					name: 'Resend Safely',
+					value: 'resend',
+					description:
+						'Every item completes. When the service cannot tell whether a document whose answer was lost was stored, it is sent again and the item names the possible earlier copy in "_meta.possibleDuplicateOf".',
+				},
+				{
+					name: 'Fail the Item',
+					value: 'fail',
+					description:
+						'Never risk a second charge: such an item fails and names the candidates to check. Slower with anyformat (each document is uploaded, then run: two submissions).',
+				},
+			],
+			default: 'resend',
+			description:
+				'What to do when the connection drops after a document was sent and the service cannot tell which stored submission it became. Submissions of other clients are never taken for this run.',
+		},
+		{
 			displayName: 'Max Documents in Flight',
 			name: 'maxInFlight',
 			type: 'number',
@@ -165,11 +188,36 @@ export function submissionOutputProperties(resultOptions: INodeProperties = resu
 	];
 }
 
+/** The batch options of this run, read once from the first item. */
+function batchOptions(ctx: ParameterContext): { maxInFlight?: unknown; lostAnswers?: unknown } {
+	const options = ctx.getNodeParameter('batchOptions', 0, {}) as unknown;
+	return options && typeof options === 'object' ? options : {};
+}
+
 /** Max Documents in Flight for this run (read once, from the first item). */
 export function readMaxInFlight(ctx: ParameterContext, fallback = 30): number {
-	const options = ctx.getNodeParameter('batchOptions', 0, {}) as { maxInFlight?: unknown };
-	const n = Math.floor(Number(options?.maxInFlight));
-	return Number.isFinite(n) && n >= 1 ? n : fallback;
+	const raw = batchOptions(ctx).maxInFlight;
+	if (raw === undefined || raw === null || raw === '') return fallback;
+	const n = Number(raw);
+	if (!Number.isFinite(n) || Math.floor(n) < 1) {
+		throw invalidInput(
+			ctx.getNode(),
+			0,
+			'Max Documents in Flight',
+			`"${String(raw)}" is not a whole number of at least 1`,
+			'Enter how many documents may be processed at once, e.g. 30, or remove the option to use the default.',
+		);
+	}
+	return Math.floor(n);
+}
+
+/** Lost Answers for this run: 'resend' (default) or 'fail'. */
+export function readLostAnswers(ctx: ParameterContext): LostAnswers {
+	const raw = batchOptions(ctx).lostAnswers ?? 'resend';
+	if (raw !== 'resend' && raw !== 'fail') {
+		throw invalidInput(ctx.getNode(), 0, 'Lost Answers', `"${String(raw)}" is not a choice`, 'Choose "Resend Safely" or "Fail the Item".');
+	}
+	return raw;
 }
 
 /** The binary field an uploaded document is read from (hint worded per operation). */

@@ -124,3 +124,48 @@ export async function statusesFromList(
 	}
 	return statuses;
 }
+
+/** Date headers have one-second resolution; allow a few seconds more for ordering inside the API. */
+const CLOCK_ALLOWANCE_MS = 5000;
+
+function createdAt(entry: IDataObject): number {
+	return Date.parse(String(entry.created_at ?? ''));
+}
+
+/**
+ * The entries of a list created at or after `since` (this machine's clock), whichever end of the
+ * list holds the newest: `clockOffsetMs` of each page (the API's Date header) keeps clock skew from
+ * hiding an entry, and one without a readable date is kept, as it may be the one looked for. A list
+ * that proves oldest-first is read from its last page backwards, so a busy list never hides a new
+ * entry beyond the first page.
+ */
+export async function entriesSince(
+	readPage: (page: number) => Promise<ListPage>,
+	options: { since: number; pageSize: number; maxPages?: number },
+): Promise<IDataObject[]> {
+	const maxPages = options.maxPages ?? 50;
+	const first = await readPage(1);
+	const earliest = options.since + first.clockOffsetMs - CLOCK_ALLOWANCE_MS;
+	const recent = (entries: IDataObject[]) => entries.filter((e) => !(createdAt(e) < earliest));
+	const dated = first.results.map(createdAt).filter((t) => !Number.isNaN(t));
+	const oldestFirst = dated.length >= 2 && dated[0] < dated[dated.length - 1];
+	const found = recent(first.results);
+
+	if (oldestFirst && first.hasMore && first.count !== undefined) {
+		const lastPage = Math.ceil(first.count / options.pageSize);
+		for (let page = lastPage, reads = 1; page > 1 && reads < maxPages; page--, reads++) {
+			const current = await readPage(page);
+			found.push(...recent(current.results));
+			if (current.results.some((e) => createdAt(e) < earliest)) break;
+		}
+		return found;
+	}
+	let current = first;
+	for (let page = 2; page <= maxPages && current.hasMore; page++) {
+		// Newest first: once a page reaches back past `since`, later pages are older still.
+		if (!oldestFirst && current.results.some((e) => createdAt(e) < earliest)) break;
+		current = await readPage(page);
+		found.push(...recent(current.results));
+	}
+	return found;
+}

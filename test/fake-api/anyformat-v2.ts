@@ -228,7 +228,7 @@ export class AnyformatV2Api {
 		if (!this.state.getWorkflow(workflowId)) return v2Error(404, 'NOT_FOUND', `Workflow "${workflowId}" not found.`);
 		const page = pagination(c.req.query);
 		if ('error' in page) return page.error;
-		const items = this.state.collectionsOf(workflowId).map((r) => ({
+		const items = this.inListOrder(this.state.collectionsOf(workflowId)).map((r) => ({
 			id: r.id,
 			name: null,
 			status: this.state.statusOf(r),
@@ -242,8 +242,7 @@ export class AnyformatV2Api {
 		if (!this.state.getWorkflow(workflowId)) return v2Error(404, 'NOT_FOUND', `Workflow "${workflowId}" not found.`);
 		const page = pagination(c.req.query);
 		if ('error' in page) return page.error;
-		const items = this.state
-			.collectionsOf(workflowId)
+		const items = this.inListOrder(this.state.collectionsOf(workflowId))
 			.filter((r) => r.submittedAt !== null)
 			.map((r) => ({
 				id: r.id,
@@ -252,6 +251,11 @@ export class AnyformatV2Api {
 				updated_at: isoMillis(this.state.statusChangedAt(r)),
 			}));
 		return jsonResponse(200, paginate(items, page));
+	}
+
+	/** anyformat documents no order for its lists; the fake serves newest first unless told otherwise. */
+	private inListOrder(newestFirst: CollectionRecord[]): CollectionRecord[] {
+		return this.host.options.anyformat.listOrder === 'oldest-first' ? [...newestFirst].reverse() : newestFirst;
 	}
 
 	private results(c: V2Context, workflowId: string, collectionId: string): FakeResponse {

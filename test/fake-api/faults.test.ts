@@ -89,6 +89,39 @@ describe('faults, rate limits and the request log', () => {
 			expect(fake.anyformat.collections).toHaveLength(1);
 		});
 
+		it.each(['acted-reset', 'acted-truncated'] as FaultKind[])('%s stores and starts the submission, then the answer is lost in transit', async (kind) => {
+			const path = runUrl();
+			fake.injectFault({ path, kind });
+			await expect(submit(path)).rejects.toThrow();
+			expect(fake.anyformat.collections).toHaveLength(1);
+			expect(fake.anyformat.collections[0].submittedAt).not.toBeNull();
+			expect(fake.log.at(-1)).toMatchObject({ fault: kind, actedStatus: 202, submission: true });
+			expect(fake.log.at(-1)?.jobIds).toEqual([fake.anyformat.collections[0].id, expect.any(String)]);
+		});
+
+		it.each(['acted-502', 'acted-504'] as FaultKind[])('%s stores the submission, then a gateway answers instead', async (kind) => {
+			const path = runUrl();
+			fake.injectFault({ path, kind });
+			const res = await submit(path);
+			expect(res.status).toBe(Number(kind.slice(-3)));
+			expect(res.text).toContain('<html>');
+			expect(fake.anyformat.collections).toHaveLength(1);
+			expect(fake.log.at(-1)).toMatchObject({ fault: kind, actedStatus: 202, status: Number(kind.slice(-3)) });
+		});
+
+		it('lists runs and files oldest first when told to (anyformat documents no order)', async () => {
+			const path = runUrl();
+			const first = (await submit(path)).json.id as string;
+			now += 1000;
+			const second = (await submit(path)).json.id as string;
+			const runs = path.replace(/run\/$/, 'runs/');
+			expect(((await v2(fake, runs)).json.results as Array<{ id: string }>).map((r) => r.id)).toEqual([second, first]);
+			fake.configure({ anyformat: { listOrder: 'oldest-first' } });
+			expect(((await v2(fake, runs)).json.results as Array<{ id: string }>).map((r) => r.id)).toEqual([first, second]);
+			expect(((await v2(fake, path.replace(/run\/$/, 'files/'))).json.results as Array<{ id: string }>).map((r) => r.id)).toEqual([first, second]);
+			fake.configure({ anyformat: { listOrder: 'newest-first' } });
+		});
+
 		it('matches Anesya paths and repeats a rule `times` times', async () => {
 			fake.injectFault({ path: '/anesya/schema/', kind: '503', times: 2 });
 			expect((await an(fake, '/schema/')).json).toEqual({ detail: 'Service temporarily unavailable, try again later.' });

@@ -1,7 +1,7 @@
 /**
  * Fault injection. Error kinds ('429', 5xx, 'reset', 'hang') act BEFORE the request is processed, so they
- * never create jobs; 'slow' and 'malformed' act on the processed answer. Random faults come from a seeded PRNG,
- * so a given seed and request order always give the same faults.
+ * never create jobs; 'slow', 'malformed' and the 'acted-*' kinds act on the processed answer (see FaultKind).
+ * Random faults come from a seeded PRNG, so a given seed and request order always give the same faults.
  */
 import { jsonResponse, rawResponse, type FakeResponse } from './http';
 import { randomHex } from './ids';
@@ -106,8 +106,9 @@ function ruleMatches(rule: FaultRule, req: FaultRequest): boolean {
 	return rule.path === req.path || (req.route !== '' && rule.path === routePattern);
 }
 
+/** Faults answered instead of processing the request. */
 export function isErrorKind(kind: FaultKind): boolean {
-	return kind !== 'slow' && kind !== 'malformed';
+	return kind !== 'slow' && kind !== 'malformed' && !kind.startsWith('acted-');
 }
 
 type FaultVendor = Vendor;

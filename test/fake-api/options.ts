@@ -20,6 +20,7 @@ export interface ResolvedAnyformatOptions {
 	webhookSigning: 'standard' | 'none';
 	webhookRetry: WebhookRetryOptions;
 	webhookTimeoutMs: number;
+	listOrder: 'newest-first' | 'oldest-first';
 }
 
 export interface ResolvedAnesyaOptions {
@@ -73,6 +74,7 @@ export function defaultOptions(): ResolvedOptions {
 			webhookSigning: 'standard',
 			webhookRetry: DEFAULT_WEBHOOK_RETRY,
 			webhookTimeoutMs: 5000,
+			listOrder: 'newest-first',
 		},
 		anesya: {
 			tokens: [DEFAULT_ANESYA_TOKEN],
@@ -116,6 +118,7 @@ function mergeAnyformat(current: ResolvedAnyformatOptions, partial: AnyformatOpt
 	if (partial.webhookSigning !== undefined) next.webhookSigning = partial.webhookSigning;
 	if (partial.webhookRetry) next.webhookRetry = { ...current.webhookRetry, ...partial.webhookRetry };
 	if (partial.webhookTimeoutMs !== undefined) next.webhookTimeoutMs = partial.webhookTimeoutMs;
+	if (partial.listOrder !== undefined) next.listOrder = partial.listOrder;
 	return next;
 }
 

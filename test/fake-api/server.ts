@@ -292,7 +292,38 @@ export class FakeApiServer extends EventEmitter {
 			await trackedDelay(this.slowTimers, fault.slowMs ?? DEFAULT_SLOW_MS);
 			if (this.closed) return;
 		}
+		if (fault?.kind.startsWith('acted-')) {
+			this.loseAnswer(fault, vendor, req, res, response, entry);
+			return;
+		}
 		this.write(res, response, entry);
+	}
+
+	/** The request took effect; now its answer is lost on the way back (see FaultKind 'acted-*'). */
+	private loseAnswer(fault: FaultDecision, vendor: Vendor, req: IncomingMessage, res: ServerResponse, processed: FakeResponse, entry: RequestLogEntry): void {
+		entry.fault = fault.kind;
+		entry.actedStatus = processed.status;
+		if (fault.kind === 'acted-reset') {
+			req.socket.destroy();
+			entry.endAt = this.clock();
+			this.emitEvent('request', entry);
+			return;
+		}
+		if (fault.kind === 'acted-truncated') {
+			// Headers promise the whole body; half of it arrives, then the connection drops.
+			res.statusCode = processed.status;
+			for (const [name, value] of Object.entries(processed.headers)) res.setHeader(name, value);
+			const body = processed.body ?? Buffer.alloc(0);
+			res.setHeader('content-length', String(body.length));
+			res.flushHeaders();
+			res.write(body.subarray(0, Math.floor(body.length / 2)), () => req.socket.destroy());
+			entry.status = processed.status;
+			entry.endAt = this.clock();
+			this.emitEvent('request', entry);
+			return;
+		}
+		const gateway = faultResponse(fault.kind === 'acted-502' ? '502' : '504', vendor, fault.retryAfterSeconds);
+		this.write(res, gateway, entry);
 	}
 
 	private routeFor(vendor: Vendor, method: string, path: string): { route: string; submission: boolean } {

@@ -25,13 +25,51 @@ export interface RequestLogEntry {
 	/** Job ids created or read by this request (anyformat collection ids / v1 job ids, Anesya extract ids). */
 	jobIds?: string[];
 	fault?: FaultKind;
+	/** For 'acted-*' faults: the status the request really had (the client never saw it). */
+	actedStatus?: number;
 	bodyBytes: number;
 	userAgent?: string;
 }
 
-export type FaultKind = '429' | '500' | '502' | '503' | '504' | 'reset' | 'slow' | 'malformed' | 'hang';
+/**
+ * '429', 5xx, 'reset' and 'hang' act BEFORE the request is processed (nothing is stored). 'slow' and 'malformed'
+ * answer after processing. The 'acted-*' kinds process the request and then lose the answer the way networks do:
+ * the connection drops ('acted-reset'), a gateway answers instead ('acted-502', 'acted-504'), or the body is cut off
+ * mid-way ('acted-truncated'). A submission hit by one of them is stored and running although the client never hears so.
+ */
+export type FaultKind =
+	| '429'
+	| '500'
+	| '502'
+	| '503'
+	| '504'
+	| 'reset'
+	| 'slow'
+	| 'malformed'
+	| 'hang'
+	| 'acted-reset'
+	| 'acted-502'
+	| 'acted-504'
+	| 'acted-truncated';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['429', '500', '502', '503', '504', 'reset', 'slow', 'malformed', 'hang'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+	'429',
+	'500',
+	'502',
+	'503',
+	'504',
+	'reset',
+	'slow',
+	'malformed',
+	'hang',
+	'acted-reset',
+	'acted-502',
+	'acted-504',
+	'acted-truncated',
+];
+
+/** The fault kinds that let the request take effect and then lose its answer. */
+export const ACTED_FAULT_KINDS: readonly FaultKind[] = ['malformed', 'acted-reset', 'acted-502', 'acted-504', 'acted-truncated'];
 
 /** What a fault matcher sees. `path` is the raw path (with /anesya for Anesya). */
 export interface FaultRequest {
@@ -103,6 +141,8 @@ export interface AnyformatOptions {
 	webhookRetry?: WebhookRetryOptions;
 	/** Per-attempt timeout for webhook POSTs (default 5000 ms). */
 	webhookTimeoutMs?: number;
+	/** Order of the runs and files lists (undocumented by anyformat): newest first (default) or oldest first. */
+	listOrder?: 'newest-first' | 'oldest-first';
 }
 
 export interface AnesyaOptions {

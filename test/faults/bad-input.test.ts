@@ -26,6 +26,7 @@ interface Case {
 }
 
 const anyformat = () => new Anyformat();
+const anesyaNode = () => new Anesya();
 const extract = (extra: INodeParameters = {}): INodeParameters => ({ resource: 'extraction', operation: 'extractFromFile', workflow, ...extra });
 const createWorkflow = (extra: INodeParameters): INodeParameters => ({ resource: 'workflow', operation: 'create', name: 'Invoices', ...extra });
 const exportResults = (filters: INodeParameters): INodeParameters => ({ resource: 'workflow', operation: 'exportResults', workflow, outputFormat: 'json', filters });
@@ -37,6 +38,9 @@ const cases: Case[] = [
 	{ name: 'file over the 20 MB limit', node: anyformat, parameters: extract(), items: [fileItem(Buffer.alloc(20 * 1024 * 1024 + 1), 'huge.pdf', 'application/pdf')], parameter: 'Input Binary Field', problem: /20\.0 MB; anyformat accepts files up to 20\.0 MB/ },
 	{ name: 'empty workflow', node: anyformat, parameters: extract({ workflow: byId('={{ $json.wf }}') }), items: [{ ...good(0), json: { wf: '' } }], parameter: 'Workflow' },
 	{ name: 'workflow ID with a slash', node: anyformat, parameters: extract({ workflow: byId('={{ $json.wf }}') }), items: [{ ...good(0), json: { wf: 'abc/def' } }], parameter: 'Workflow' },
+	{ name: 'workflow ID that is not a UUID', node: anyformat, parameters: extract({ workflow: byId('={{ $json.wf }}') }), items: [{ ...good(0), json: { wf: 'invoices' } }], parameter: 'Workflow', problem: /anyformat workflow IDs are UUIDs/ },
+	{ name: 'Max Documents in Flight of zero', node: anyformat, parameters: extract({ batchOptions: { maxInFlight: '={{ 0 }}' } }), items: [good(0)], parameter: 'Max Documents in Flight', item: 0 },
+	{ name: 'negative Max Documents in Flight', node: anesyaNode, parameters: { resource: 'extract', operation: 'extractWithSchema', server: 'EU-1', schema: byId('300f339f-da71-4f9f-80f6-c25a63baae75'), batchOptions: { maxInFlight: -5 } }, items: [fileItem(buildTextPdf(invoiceText(1)), 'invoice.pdf', 'application/pdf')], parameter: 'Max Documents in Flight', item: 0 },
 	{ name: 'timeout of zero', node: anyformat, parameters: extract({ timeout: 0 }), items: [good(0)], parameter: 'Timeout (Seconds)' },
 	{ name: 'review threshold above 100', node: anyformat, parameters: extract({ resultOptions: { reviewThreshold: 150 } }), items: [good(0)], parameter: 'Review Threshold' },
 	{ name: 'empty text', node: anyformat, parameters: { resource: 'extraction', operation: 'extractFromText', workflow, text: '={{ $json.body }}' }, items: [{ json: { body: 'Invoice 1' } }, { json: { body: '   ' } }], parameter: 'Text' },
@@ -59,6 +63,7 @@ const cases: Case[] = [
 	{ name: 'non-numeric legacy job ID', node: anyformat, parameters: { resource: 'job', operation: 'get', jobId: '={{ $json.id }}' }, items: [{ json: { id: '550e8400-e29b' } }], parameter: 'Job ID' },
 	{ name: 'empty output field for a download', node: anyformat, parameters: { resource: 'job', operation: 'downloadFile', jobId: '362963', binaryPropertyName: '={{ $json.field }}' }, items: [{ json: { field: '' } }], parameter: 'Put Output File in Field' },
 	{ name: 'webhook URL that is not a URL', node: anyformat, parameters: { resource: 'webhook', operation: 'create', url: 'hooks.example.com/anyformat', events: ['extraction.completed'] }, parameter: 'URL' },
+	{ name: 'webhook URL over plain HTTP (anyformat accepts HTTPS only)', node: anyformat, parameters: { resource: 'webhook', operation: 'create', url: 'http://hooks.example.com/x', events: ['extraction.completed'] }, parameter: 'URL', problem: /not HTTPS/ },
 	{ name: 'webhook event that anyformat does not send', node: anyformat, parameters: { resource: 'webhook', operation: 'create', url: 'https://hooks.example.com/x', events: ['extraction.started'] }, parameter: 'Events' },
 	...anesyaCases(),
 ];

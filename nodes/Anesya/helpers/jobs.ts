@@ -1,28 +1,77 @@
+import { randomUUID } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { idsCreatedSince } from '../../shared/ledger';
+import type { Landed, SubmissionRoute } from '../../shared/ledger';
+import { entriesSince } from '../../shared/paging';
 import type { ApiContext } from '../../shared/request';
 import { submissionOperation, type Submission } from '../../shared/submission';
+import { isObject } from '../../shared/values';
 import { ANESYA_MAX_PAGE_SIZE, anesyaPage } from '../transport';
 import { documentOf, extractChecker, type ExtractJob } from './checker';
-import { extractMeta, shapeExtract } from './results';
-
-/**
- * IDs of extracts matching `qs` that the API created since `since` (this machine's clock): tells
- * whether an upload whose answer got lost was stored after all.
- */
-export async function extractsSince(
-	ctx: ApiContext,
-	qs: IDataObject,
-	since: number,
-	signal?: AbortSignal,
-): Promise<string[]> {
-	const page = await anesyaPage(ctx, '/extract/', { page: 1, size: ANESYA_MAX_PAGE_SIZE, qs, signal });
-	return idsCreatedSince(page.results, since, page.clockOffsetMs);
-}
+import { extractMeta, SUBMISSION_TAG, shapeExtract } from './results';
 
 /** What one input item uploads: one or more documents; the receipt is the created Extracts. */
 export type Upload = Submission<IDataObject[]>;
+
+/**
+ * An upload that carries a unique tag in its metadata. Anesya's extract list can be searched by
+ * metadata, so a lost answer is settled exactly: the tagged extract is this upload, or nothing
+ * was stored. Entries that do not show their metadata are matched by document name instead.
+ */
+export function taggedRoute(
+	ctx: ApiContext,
+	documentName: string,
+	send: (tag: string) => Promise<IDataObject[]>,
+	signal?: AbortSignal,
+): SubmissionRoute<IDataObject[]> {
+	const tag = randomUUID();
+	return {
+		send: async () => await send(tag),
+		findLanded: async (): Promise<Landed<IDataObject[]>> => {
+			const qs = { meta_key: SUBMISSION_TAG, meta_value: tag };
+			const { results } = await anesyaPage(ctx, '/extract/', { page: 1, size: ANESYA_MAX_PAGE_SIZE, qs, signal });
+			const tagged = results.filter((entry) => isObject(entry.metadata) && entry.metadata[SUBMISSION_TAG] === tag);
+			if (tagged.length) return { kind: 'landed', receipt: tagged.slice(0, 1) };
+			const untold = results.filter((entry) => !isObject(entry.metadata) && entry.document_name === documentName);
+			if (untold.length === 1) return { kind: 'landed', receipt: untold };
+			return untold.length ? { kind: 'candidates', receipts: untold.map((entry) => [entry]) } : { kind: 'absent' };
+		},
+	};
+}
+
+/**
+ * An upload into a dashboard workflow. Its extracts carry no metadata, so a lost answer is looked
+ * for among the workflow's uploads since the attempt: a session holding exactly these document
+ * names may be this upload (or another client's upload of files with the same names).
+ */
+export function workflowRoute(
+	ctx: ApiContext,
+	workflowId: string,
+	documentNames: string[],
+	send: () => Promise<IDataObject[]>,
+	signal?: AbortSignal,
+): SubmissionRoute<IDataObject[]> {
+	const wanted = [...documentNames].sort().join('\n');
+	return {
+		send,
+		findLanded: async (since): Promise<Landed<IDataObject[]>> => {
+			const qs = { workflow_id: workflowId };
+			const entries = await entriesSince(async (page) => await anesyaPage(ctx, '/extract/', { page, size: ANESYA_MAX_PAGE_SIZE, qs, signal }), {
+				since,
+				pageSize: ANESYA_MAX_PAGE_SIZE,
+			});
+			const sessions = new Map<string, IDataObject[]>();
+			for (const entry of entries) {
+				const key = String(entry.workflow_session_id ?? entry.id);
+				sessions.set(key, [...(sessions.get(key) ?? []), entry]);
+			}
+			const matching = [...sessions.values()]
+				.filter((extracts) => extracts.map((e) => String(e.document_name ?? '')).sort().join('\n') === wanted)
+				.map((extracts) => [...extracts].sort((a, b) => documentNames.indexOf(String(a.document_name)) - documentNames.indexOf(String(b.document_name))));
+			return matching.length ? { kind: 'candidates', receipts: matching } : { kind: 'absent' };
+		},
+	};
+}
 
 function jobsOf(extracts: IDataObject[], _upload: Upload, itemIndex: number): ExtractJob[] {
 	const complete = extracts.length > 0 && extracts.every((e) => typeof e.id === 'string' && e.id !== '');
@@ -48,8 +97,8 @@ export function uploadOperation(prepare: (ctx: IExecuteFunctions, itemIndex: num
 		shape: (extract, _job, shape) => shapeExtract(extract, shape),
 		// The receipts: status CREATED; `_meta.extractId` is what Extract → Get and Download take.
 		receiptOutput: (extracts) => extracts.map((extract) => ({ ...extract, _meta: extractMeta(extract) })),
+		sameDocument: (mine, theirs) => typeof mine.content === 'string' && mine.content === theirs.content,
 		wording: {
-			service: 'Anesya',
 			jobRef: (job) => `extract ${job.extractId}`,
 			documentOf,
 			getOperation: 'Extract → Get',

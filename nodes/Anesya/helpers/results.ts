@@ -17,6 +17,18 @@ export function parseAnesyaValue(raw: unknown): ExtractedField {
 	return { kind: 'rows', rows };
 }
 
+/**
+ * The metadata key this package adds to each Extract With Schema upload (a random ID), so that an
+ * upload whose answer was lost can be found exactly. It is ours, not the user's: `_meta.metadata`
+ * leaves it out.
+ */
+export const SUBMISSION_TAG = 'n8n_submission_id';
+
+function userMetadata(metadata: unknown): IDataObject | null {
+	if (!isObject(metadata)) return null;
+	return Object.fromEntries(Object.entries(metadata).filter(([key]) => key !== SUBMISSION_TAG));
+}
+
 /** The facts about an Extract that become `_meta`. */
 export function extractMeta(extract: IDataObject): IDataObject {
 	const meta: IDataObject = {
@@ -26,7 +38,7 @@ export function extractMeta(extract: IDataObject): IDataObject {
 		extractionTime: (extract.extraction_time as number | undefined) ?? null,
 		creditUsed: (extract.credit_used as number | undefined) ?? null,
 		documentName: (extract.document_name as string | undefined) ?? null,
-		metadata: (extract.metadata as IDataObject | undefined) ?? null,
+		metadata: userMetadata(extract.metadata),
 		workflowSessionId: (extract.workflow_session_id as number | undefined) ?? null,
 		workflowId: (extract.workflow as string | undefined) ?? null,
 	};

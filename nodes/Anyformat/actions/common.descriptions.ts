@@ -75,8 +75,16 @@ export function requiredId(ctx: ParameterContext, itemIndex: number, name: strin
 	return value;
 }
 
+const UUID_ONLY = new RegExp(`^${UUID_PATTERN}$`);
+
+/** The workflow of an item: a UUID, checked here so a mistyped or mis-mapped ID costs no request. */
 export function workflowIdOf(ctx: ParameterContext, itemIndex: number): string {
-	return requiredId(ctx, itemIndex, 'workflow', 'Workflow', 'Pick a workflow from the list, or paste its ID or URL.');
+	const fix = 'Pick a workflow from the list, or paste its ID (a UUID such as 550e8400-e29b-41d4-a716-446655440000) or URL.';
+	const id = requiredId(ctx, itemIndex, 'workflow', 'Workflow', fix);
+	if (!UUID_ONLY.test(id)) {
+		throw invalidInput(ctx.getNode(), itemIndex, 'Workflow', `"${id}" is not a workflow ID (anyformat workflow IDs are UUIDs)`, fix);
+	}
+	return id;
 }
 
 /** The events anyformat sends (docs: "Webhooks — overview"). */

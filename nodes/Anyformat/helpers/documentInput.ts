@@ -12,11 +12,19 @@ export async function readInputDocument(ctx: IExecuteFunctions, itemIndex: numbe
 
 /**
  * Sends one document (a `file` or `text` part) to a workflow's `run` or `upload` endpoint. Both
- * count against the submission tier and are never repeated after a failure that may have landed.
+ * count against the submission tier. A run is never repeated after a failure that may have landed;
+ * an upload only when the caller says a second stored copy is harmless (`repeatable`).
  */
 export async function postDocument(
 	ctx: IExecuteFunctions,
-	options: { workflowId: string; endpoint: 'run' | 'upload'; part: MultipartPart; itemIndex: number; signal?: AbortSignal },
+	options: {
+		workflowId: string;
+		endpoint: 'run' | 'upload';
+		part: MultipartPart;
+		itemIndex: number;
+		signal?: AbortSignal;
+		repeatable?: boolean;
+	},
 ): Promise<IDataObject> {
 	const multipart = await buildMultipart([options.part]);
 	return await anyformatBody(ctx, {
@@ -25,7 +33,7 @@ export async function postDocument(
 		body: multipart.body,
 		headers: { 'content-type': multipart.contentType },
 		bucket: SUBMISSION_TIER,
-		idempotent: false,
+		idempotent: options.repeatable ?? false,
 		// Up to 20 MB on the way up.
 		timeoutMs: 300_000,
 		itemIndex: options.itemIndex,

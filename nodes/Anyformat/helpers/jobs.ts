@@ -1,25 +1,87 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { idsCreatedSince } from '../../shared/ledger';
+import type { Landed, SubmissionRoute } from '../../shared/ledger';
+import type { MultipartPart } from '../../shared/multipart';
+import { entriesSince } from '../../shared/paging';
 import type { ApiContext } from '../../shared/request';
 import { submissionOperation, type Submission, type SubmissionSpec } from '../../shared/submission';
+import { isObject } from '../../shared/values';
 import { workflowIdOf } from '../actions/common.descriptions';
-import { ANYFORMAT_PAGE_SIZE, anyformatPage } from '../transport';
+import { ANYFORMAT_PAGE_SIZE, anyformatBody, anyformatPage, SUBMISSION_TIER } from '../transport';
 import { collectionChecker, shapeCollection, type CollectionJob } from './checker';
+import { postDocument } from './documentInput';
 
-/**
- * Collections of a workflow created since `since` (this machine's clock): tells whether a
- * submission whose answer got lost was stored after all.
- */
-export async function runsSince(ctx: ApiContext, workflowId: string, since: number, signal?: AbortSignal): Promise<string[]> {
-	const path = `/v2/workflows/${encodeURIComponent(workflowId)}/runs/`;
-	const page = await anyformatPage(ctx, path, { page: 1, size: ANYFORMAT_PAGE_SIZE, signal });
-	return idsCreatedSince(page.results, since, page.clockOffsetMs);
-}
+/** What one item runs: a document (a file or text part), or a file uploaded earlier. */
+export type RunInput = { label: string; part: () => Promise<MultipartPart> } | { label: string; fileId: string };
 
-/** One item's document for a workflow: the receipt is anyformat's `{id, status, workflow_id, version_id}`. */
+/** One item's submission to a workflow; the receipt is anyformat's `{id, status, workflow_id, version_id}`. */
 export interface CollectionSubmission extends Submission<IDataObject> {
 	workflowId: string;
+}
+
+/** Runs of a workflow created since `since`: what a lost answer may have started. */
+async function runsSince(ctx: ApiContext, workflowId: string, since: number, signal?: AbortSignal): Promise<IDataObject[]> {
+	const path = `/v2/workflows/${encodeURIComponent(workflowId)}/runs/`;
+	return await entriesSince(async (page) => await anyformatPage(ctx, path, { page, size: ANYFORMAT_PAGE_SIZE, signal }), {
+		since,
+		pageSize: ANYFORMAT_PAGE_SIZE,
+	});
+}
+
+/** Starts a file uploaded earlier (its `file_id`); the answer names the collection to poll. */
+async function runUploadedFile(ctx: ApiContext, workflowId: string, fileId: string, itemIndex: number): Promise<IDataObject> {
+	return await anyformatBody(ctx, {
+		method: 'POST',
+		path: `/v2/workflows/${encodeURIComponent(workflowId)}/files/${encodeURIComponent(fileId)}/run/`,
+		bucket: SUBMISSION_TIER,
+		idempotent: false,
+		itemIndex,
+	});
+}
+
+/**
+ * A run whose lost answer anyformat cannot attribute: its runs list shows when each run was
+ * created, not what it read, so any run since the attempt may be this one or another client's.
+ */
+function directRoute(ctx: ApiContext, workflowId: string, send: () => Promise<IDataObject>, signal?: AbortSignal): SubmissionRoute<IDataObject> {
+	return {
+		send,
+		findLanded: async (since): Promise<Landed<IDataObject>> => {
+			const runs = await runsSince(ctx, workflowId, since, signal);
+			return runs.length ? { kind: 'candidates', receipts: runs.filter((run) => typeof run.id === 'string') } : { kind: 'absent' };
+		},
+	};
+}
+
+/**
+ * Upload first (it stores the file and runs nothing, so a lost answer there is simply sent again),
+ * then run the uploaded file: its collection is known before the run, so a lost answer of the run
+ * is settled by whether that very collection shows in the workflow's runs.
+ */
+function stagedRoute(ctx: IExecuteFunctions, workflowId: string, part: () => Promise<MultipartPart>, itemIndex: number, signal?: AbortSignal) {
+	return async (): Promise<SubmissionRoute<IDataObject>> => {
+		const uploadedAt = Date.now();
+		const upload = await postDocument(ctx, { workflowId, endpoint: 'upload', part: await part(), itemIndex, signal, repeatable: true });
+		const { file_id: fileId, file_collection_id: collectionId } = upload;
+		if (typeof fileId !== 'string' || typeof collectionId !== 'string') {
+			throw new Error('anyformat answered the upload without "file_id" and "file_collection_id", so it cannot be run safely');
+		}
+		return {
+			send: async () => await runUploadedFile(ctx, workflowId, fileId, itemIndex),
+			findLanded: async (since): Promise<Landed<IDataObject>> => {
+				const runs = await runsSince(ctx, workflowId, Math.min(since, uploadedAt), signal);
+				const run = runs.find((entry) => entry.id === collectionId);
+				return run ? { kind: 'landed', receipt: { ...run, workflow_id: workflowId } } : { kind: 'absent' };
+			},
+		};
+	};
+}
+
+/** The text anyformat read from a document, else its fields: equal for two runs of the same document. */
+function contentOf(body: IDataObject): string {
+	const markdown = isObject(body.parse) ? body.parse.markdown : undefined;
+	if (typeof markdown === 'string' && markdown.trim()) return markdown;
+	return JSON.stringify(body.extractions ?? body.extraction ?? body.results ?? null);
 }
 
 const anyformatSubmission: Omit<SubmissionSpec<CollectionSubmission, IDataObject, CollectionJob, IDataObject>, 'prepare'> = {
@@ -30,9 +92,9 @@ const anyformatSubmission: Omit<SubmissionSpec<CollectionSubmission, IDataObject
 	idOf: (job) => job.collectionId,
 	checker: collectionChecker,
 	shape: shapeCollection,
-	receiptOutput: (receipt, submission) => ({ ...receipt, _meta: { fileName: submission.label ?? null } }),
+	receiptOutput: (receipt, submission) => [{ ...receipt, _meta: { fileName: submission.label ?? null } }],
+	sameDocument: (mine, theirs) => contentOf(mine) === contentOf(theirs),
 	wording: {
-		service: 'anyformat',
 		jobRef: (job) => `collection ${job.collectionId}`,
 		documentOf: (job) => (job.fileName ? `"${job.fileName}"` : undefined),
 		getOperation: 'Extraction → Get Result',
@@ -42,28 +104,33 @@ const anyformatSubmission: Omit<SubmissionSpec<CollectionSubmission, IDataObject
 			description: 'Check the workflow runs in anyformat; the document was not sent again.',
 		}),
 		mayHaveLanded: (submission, ids) => ({
-			message: `anyformat may have accepted it anyway as collection ${ids.join(' or ')}`,
-			description: `The document was not sent again, so you are not charged twice. Fetch it with Extraction → Get Result (workflow ${submission.workflowId}, collection ${ids[0]}); if that collection is not this document, run this item again.`,
+			message: `anyformat may have stored ${submission.label} anyway, as collection ${ids.join(' or ')}`,
+			description: `Nothing was sent again, so you are not charged twice. Fetch it with Extraction → Get Result (workflow ${submission.workflowId}, collection ${ids[0]}); if that collection is not this document, run this item again.`,
 		}),
 	},
 };
 
 /**
- * The `executeBatch` of an operation that sends one document per item into a workflow. `describe`
- * checks one item and says what it sends; see submissionOperation for the rest.
+ * The `executeBatch` of an operation that runs one document per item in a workflow. `describe`
+ * checks one item and says what it runs; see submissionOperation for the rest.
  */
-export function extractionOperation(
-	describe: (ctx: IExecuteFunctions, itemIndex: number, workflowId: string) => Promise<Omit<Submission<IDataObject>, 'findSince'>>,
-) {
+export function extractionOperation(describe: (ctx: IExecuteFunctions, itemIndex: number, workflowId: string) => Promise<RunInput>) {
 	return submissionOperation<CollectionSubmission, IDataObject, CollectionJob, IDataObject>({
 		...anyformatSubmission,
 		prepare: async (ctx, itemIndex) => {
 			const workflowId = workflowIdOf(ctx, itemIndex);
-			const submission = await describe(ctx, itemIndex, workflowId);
+			const input = await describe(ctx, itemIndex, workflowId);
+			const signal = ctx.getExecutionCancelSignal?.();
+			if ('fileId' in input) {
+				const send = async () => await runUploadedFile(ctx, workflowId, input.fileId, itemIndex);
+				return { label: input.label, workflowId, route: directRoute(ctx, workflowId, send, signal) };
+			}
+			const send = async () => await postDocument(ctx, { workflowId, endpoint: 'run', part: await input.part(), itemIndex });
 			return {
-				...submission,
+				label: input.label,
 				workflowId,
-				findSince: async (since, signal) => await runsSince(ctx, workflowId, since, signal),
+				route: directRoute(ctx, workflowId, send, signal),
+				exactRoute: stagedRoute(ctx, workflowId, input.part, itemIndex, signal),
 			};
 		},
 	});

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { readPages, serverClockOffset, statusesFromList } from '../../../nodes/shared/paging';
+import { entriesSince, readPages, serverClockOffset, statusesFromList } from '../../../nodes/shared/paging';
 
 const entries = (from: number, count: number): IDataObject[] =>
 	Array.from({ length: count }, (_, i) => ({ id: `j${from + i}`, status: (from + i) % 2 ? 'done' : 'running' }));
@@ -53,5 +53,44 @@ describe('serverClockOffset', () => {
 	it('is the server Date minus our request time, or 0 without a Date', () => {
 		expect(serverClockOffset({ date: new Date(10_000).toUTCString() }, 7_000)).toBe(3_000);
 		expect(serverClockOffset({}, 7_000)).toBe(0);
+	});
+});
+
+describe('entriesSince', () => {
+	const t0 = Date.parse('2026-12-05T12:00:00.000Z');
+	/** `count` entries one minute apart, newest last; served in pages of `size` in the given order. */
+	function list(count: number, size: number, order: 'newest-first' | 'oldest-first') {
+		const all = Array.from({ length: count }, (_, i) => ({ id: `e${i}`, created_at: new Date(t0 + i * 60_000).toISOString() }));
+		const ordered = order === 'newest-first' ? [...all].reverse() : all;
+		const read: number[] = [];
+		const readPage = async (page: number) => {
+			read.push(page);
+			const results = ordered.slice((page - 1) * size, page * size);
+			return { results, count, hasMore: page * size < count, clockOffsetMs: 0 };
+		};
+		return { readPage, read };
+	}
+	const since = t0 + 147 * 60_000 + 10_000; // after e147 was made: e148, e149 and the 5 s allowance
+
+	it('newest first: reads until a page reaches back past `since`', async () => {
+		const { readPage, read } = list(150, 100, 'newest-first');
+		const found = await entriesSince(readPage, { since, pageSize: 100 });
+		expect(found.map((e) => e.id)).toEqual(['e149', 'e148']);
+		expect(read).toEqual([1]);
+	});
+
+	it('oldest first: reads from the last page backwards, so a busy list never hides the newest', async () => {
+		const { readPage, read } = list(250, 100, 'oldest-first');
+		const found = await entriesSince(readPage, { since: t0 + 247 * 60_000 + 10_000, pageSize: 100 });
+		expect(found.map((e) => e.id).sort()).toEqual(['e248', 'e249']);
+		expect(read).toEqual([1, 3]);
+	});
+
+	it('keeps entries whose date it cannot read (they may be the one looked for), and allows for clock skew', async () => {
+		const found = await entriesSince(
+			async () => ({ results: [{ id: 'undated' }, { id: 'skewed', created_at: new Date(since + 60_000 - 3_000).toISOString() }], hasMore: false, clockOffsetMs: 60_000 }),
+			{ since, pageSize: 100 },
+		);
+		expect(found.map((e) => e.id)).toEqual(['undated', 'skewed']);
 	});
 });

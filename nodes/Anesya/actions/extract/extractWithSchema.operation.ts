@@ -4,7 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { inputBinaryFieldProperty } from '../../../shared/descriptions';
 import { invalidInput } from '../../../shared/errors';
 import type { MultipartPart } from '../../../shared/multipart';
-import { extractsSince, uploadOperation, type Upload } from '../../helpers/jobs';
+import { taggedRoute, uploadOperation, type Upload } from '../../helpers/jobs';
+import { SUBMISSION_TAG } from '../../helpers/results';
 import { anesyaUpload } from '../../transport';
 import { prepareAnesyaDocument } from '../../helpers/documentInput';
 import { checkUuid, schemaIdOf, schemaLocator, uploadResultProperties } from '../common.descriptions';
@@ -91,10 +92,9 @@ interface SchemaOptions {
 	pdfPageEnd?: unknown;
 }
 
-/** The Metadata entries as the JSON object string Anesya's `metadata` form field takes. */
-function metadataJson(ctx: IExecuteFunctions, itemIndex: number, options: SchemaOptions): string | undefined {
+/** The Metadata entries, as Anesya's `metadata` object. */
+function metadataOf(ctx: IExecuteFunctions, itemIndex: number, options: SchemaOptions): IDataObject {
 	const entries = options.metadata?.values ?? [];
-	if (entries.length === 0) return undefined;
 	const metadata: IDataObject = {};
 	entries.forEach((entry, n) => {
 		const key = typeof entry.key === 'string' ? entry.key.trim() : String(entry.key ?? '').trim();
@@ -104,9 +104,12 @@ function metadataJson(ctx: IExecuteFunctions, itemIndex: number, options: Schema
 		if (key in metadata) {
 			throw invalidInput(ctx.getNode(), itemIndex, 'Metadata', `the key "${key}" appears twice`, 'Use each key once; combine the values if you need both.');
 		}
+		if (key === SUBMISSION_TAG) {
+			throw invalidInput(ctx.getNode(), itemIndex, 'Metadata', `the key "${key}" is reserved`, 'This node tags each upload with that key to find it again after a lost answer; use another key.');
+		}
 		metadata[key] = (entry.value ?? '') as IDataObject[string];
 	});
-	return JSON.stringify(metadata);
+	return metadata;
 }
 
 /** Optional PDF page range as Anesya's query parameters (1-based, inclusive). */
@@ -142,25 +145,22 @@ async function prepareSchemaUpload(ctx: IExecuteFunctions, itemIndex: number): P
 	const classifierId = options.classifierId?.trim()
 		? checkUuid(ctx, itemIndex, options.classifierId, 'Classifier ID', 'Paste the classifier ID (a UUID) from the Anesya dashboard, or remove the option.')
 		: undefined;
-	const metadata = metadataJson(ctx, itemIndex, options);
+	const metadata = metadataOf(ctx, itemIndex, options);
 	const range = pageRange(ctx, itemIndex, options);
 	const { file } = await prepareAnesyaDocument(ctx, itemIndex, field, 'Input Binary Field');
 	// "Start/End page (PDF only)": an image has one page, so the range is left out for it.
 	const qs = file.fileName.toLowerCase().endsWith('.pdf') ? range : undefined;
-	return {
-		label: `"${file.fileName}"`,
-		send: async () => {
-			const parts: MultipartPart[] = [
-				{ field: 'document', file: await file.load() },
-				{ field: 'server', text: server },
-				{ field: 'schema', text: schemaId },
-			];
-			if (classifierId) parts.push({ field: 'classifier', text: classifierId });
-			if (metadata) parts.push({ field: 'metadata', text: metadata });
-			return [await anesyaUpload<IDataObject>(ctx, '/extract/', parts, { qs, itemIndex })];
-		},
-		findSince: async (since, signal) => await extractsSince(ctx, { search: file.fileName }, since, signal),
+	const send = async (tag: string) => {
+		const parts: MultipartPart[] = [
+			{ field: 'document', file: await file.load() },
+			{ field: 'server', text: server },
+			{ field: 'schema', text: schemaId },
+		];
+		if (classifierId) parts.push({ field: 'classifier', text: classifierId });
+		parts.push({ field: 'metadata', text: JSON.stringify({ ...metadata, [SUBMISSION_TAG]: tag }) });
+		return [await anesyaUpload<IDataObject>(ctx, '/extract/', parts, { qs, itemIndex })];
 	};
+	return { label: `"${file.fileName}"`, route: taggedRoute(ctx, file.fileName, send, ctx.getExecutionCancelSignal?.()) };
 }
 
 export const executeBatch = uploadOperation(prepareSchemaUpload);

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { invalidInput } from '../../../shared/errors';
-import { extractsSince, uploadOperation, type Upload } from '../../helpers/jobs';
+import { uploadOperation, workflowRoute, type Upload } from '../../helpers/jobs';
 import { anesyaUpload } from '../../transport';
 import { checkUploadSize, prepareAnesyaDocument, type AnesyaDocument } from '../../helpers/documentInput';
 import { readUuid, uploadResultProperties } from '../common.descriptions';
@@ -70,19 +70,20 @@ async function prepareWorkflowUpload(ctx: IExecuteFunctions, itemIndex: number):
 	}
 	checkUploadSize(ctx, itemIndex, FIELDS_PARAMETER, documents);
 	const names = documents.map((d) => `"${d.file.fileName}"`);
+	const send = async () => {
+		const parts = [];
+		for (const [n, document] of documents.entries()) {
+			parts.push({ field: `extracts[${n}][document]`, file: await document.file.load() });
+		}
+		const path = `/workflow/${encodeURIComponent(workflowId)}/extract/`;
+		const created = await anesyaUpload<IDataObject | IDataObject[]>(ctx, path, parts, { itemIndex });
+		// Documented as an array of Extracts, one per document.
+		return Array.isArray(created) ? created : [created];
+	};
+	const fileNames = documents.map((d) => d.file.fileName);
 	return {
 		label: names.length === 1 ? names[0] : `${names.length} documents (${names.join(', ')})`,
-		send: async () => {
-			const parts = [];
-			for (const [n, document] of documents.entries()) {
-				parts.push({ field: `extracts[${n}][document]`, file: await document.file.load() });
-			}
-			const path = `/workflow/${encodeURIComponent(workflowId)}/extract/`;
-			const created = await anesyaUpload<IDataObject | IDataObject[]>(ctx, path, parts, { itemIndex });
-			// Documented as an array of Extracts, one per document.
-			return Array.isArray(created) ? created : [created];
-		},
-		findSince: async (since, signal) => await extractsSince(ctx, { workflow_id: workflowId }, since, signal),
+		route: workflowRoute(ctx, workflowId, fileNames, send, ctx.getExecutionCancelSignal?.()),
 	};
 }
 

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputBinaryFieldProperty, submissionOutputProperties } from '../../../shared/descriptions';
 import { extractionOperation } from '../../helpers/jobs';
-import { postDocument, readInputDocument } from '../../helpers/documentInput';
+import { readInputDocument } from '../../helpers/documentInput';
 import { workflowLocator } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -17,11 +17,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export const executeBatch = extractionOperation(async (ctx: IExecuteFunctions, itemIndex: number, workflowId: string) => {
+export const executeBatch = extractionOperation(async (ctx: IExecuteFunctions, itemIndex: number) => {
 	const file = await readInputDocument(ctx, itemIndex);
-	return {
-		label: file.fileName,
-		send: async () =>
-			await postDocument(ctx, { workflowId, endpoint: 'run', part: { field: 'file', file: await file.load() }, itemIndex }),
-	};
+	return { label: file.fileName, part: async () => ({ field: 'file', file: await file.load() }) };
 });

@@ -4,7 +4,6 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { submissionOutputProperties } from '../../../shared/descriptions';
 import { invalidInput } from '../../../shared/errors';
 import { extractionOperation } from '../../helpers/jobs';
-import { postDocument } from '../../helpers/documentInput';
 import { ANYFORMAT_MAX_FILE_BYTES } from '../../transport';
 import { workflowLocator } from '../common.descriptions';
 
@@ -28,7 +27,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export const executeBatch = extractionOperation(async (ctx: IExecuteFunctions, itemIndex: number, workflowId: string) => {
+export const executeBatch = extractionOperation(async (ctx: IExecuteFunctions, itemIndex: number) => {
 	const raw = ctx.getNodeParameter('text', itemIndex, '') as unknown;
 	const text = typeof raw === 'string' ? raw : raw === null || raw === undefined ? '' : JSON.stringify(raw);
 	if (!text.trim()) {
@@ -51,6 +50,6 @@ export const executeBatch = extractionOperation(async (ctx: IExecuteFunctions, i
 	}
 	return {
 		label: `text (${text.length} characters)`,
-		send: async () => await postDocument(ctx, { workflowId, endpoint: 'run', part: { field: 'text', text }, itemIndex }),
+		part: async () => ({ field: 'text', text }),
 	};
 });

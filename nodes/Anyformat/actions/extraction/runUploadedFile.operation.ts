@@ -3,7 +3,6 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { submissionOutputProperties } from '../../../shared/descriptions';
 import { extractionOperation } from '../../helpers/jobs';
-import { anyformatBody, SUBMISSION_TIER } from '../../transport';
 import { requiredId, workflowLocator } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -25,17 +24,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export const executeBatch = extractionOperation(async (ctx: IExecuteFunctions, itemIndex: number, workflowId: string) => {
+export const executeBatch = extractionOperation(async (ctx: IExecuteFunctions, itemIndex: number) => {
 	const fileId = requiredId(ctx, itemIndex, 'fileId', 'File ID', 'Map the "file_id" output by File → Upload.');
-	return {
-		label: `file ${fileId}`,
-		send: async () =>
-			await anyformatBody(ctx, {
-				method: 'POST',
-				path: `/v2/workflows/${encodeURIComponent(workflowId)}/files/${encodeURIComponent(fileId)}/run/`,
-				bucket: SUBMISSION_TIER,
-				idempotent: false,
-				itemIndex,
-			}),
-	};
+	return { label: `file ${fileId}`, fileId };
 });

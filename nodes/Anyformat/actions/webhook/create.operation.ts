@@ -37,6 +37,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	if (!parsed || !['https:', 'http:'].includes(parsed.protocol)) {
 		throw invalidInput(this.getNode(), itemIndex, 'URL', `"${url}" is not a web address`, fixUrl);
 	}
+	if (parsed.protocol !== 'https:') {
+		throw invalidInput(this.getNode(), itemIndex, 'URL', `"${url}" is not HTTPS; anyformat refuses HTTP webhook URLs`, fixUrl);
+	}
 	const events = this.getNodeParameter('events', itemIndex, []) as unknown;
 	const list = Array.isArray(events) ? events.map(String) : [];
 	const unknown = list.filter((event) => !EVENTS.includes(event));

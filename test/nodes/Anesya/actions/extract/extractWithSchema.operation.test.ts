@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { fileItem } from '../../../../helpers/n8n-harness';
+import { byId, fileItem } from '../../../../helpers/n8n-harness';
 import { invoicePdfItem, metaOf, TOKEN, useAnesyaEnv } from '../../anesya-env';
-import { byId } from '../../../../helpers/n8n-harness';
 
 const env = useAnesyaEnv();
 
@@ -172,25 +171,27 @@ describe('Extract → Extract With Schema', () => {
 			expect(error?.message).toBe('Anesya refused the request: schema: Invalid pk "00000000-0000-4000-8000-000000000000" - object does not exist.');
 		});
 
-		it('a 500 before the upload was stored: checked with a search since the attempt, then sent once more', async () => {
+		it('a 500 before the upload was stored: looked for by its tag since the attempt, then sent once more', async () => {
 			env.fake.injectFault({ method: 'POST', path: '/anesya/extract/', kind: '500' });
 			const { items, error } = await extractWithSchema();
 			expect(error).toBeUndefined();
 			expect(items[0].json.invoice_number).toBe('INV-1001');
 			expect(env.uploads().map((e) => e.status)).toEqual([500, 201]);
-			const lookups = env.calls('GET /anesya/extract/').filter((e) => e.query.search === 'invoice-1.pdf');
+			const lookups = env.calls('GET /anesya/extract/').filter((e) => e.query.meta_key === 'n8n_submission_id');
 			expect(lookups).toHaveLength(1);
 			expect(env.fake.anesya.extracts).toHaveLength(1);
+			expect(metaOf(items[0].json)).not.toHaveProperty('possibleDuplicate');
 		});
 
-		it('an unreadable answer after the upload was stored: not sent again, the stored extract is named', async () => {
+		it('an unreadable answer after the upload was stored: found by its tag and adopted, not sent again', async () => {
 			env.fake.injectFault({ method: 'POST', path: '/anesya/extract/', kind: 'malformed' });
-			const { error } = await extractWithSchema();
+			const { items, error } = await extractWithSchema();
 			const [stored] = env.fake.anesya.extracts;
+			expect(error).toBeUndefined();
 			expect(env.fake.anesya.extracts).toHaveLength(1);
 			expect(env.uploads()).toHaveLength(1);
-			expect(error?.message).toContain(`Anesya may have stored "invoice-1.pdf" anyway, as extract ${stored.id}`);
-			expect(error?.description).toMatch(/not charged twice/);
+			expect(items[0].json.invoice_number).toBe('INV-1001');
+			expect(metaOf(items[0].json)).toMatchObject({ extractId: stored.id, metadata: {} });
 		});
 	});
 });

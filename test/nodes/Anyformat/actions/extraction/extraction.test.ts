@@ -3,9 +3,8 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import type { FakeApi } from '../../../../fake-api';
 import { form, v2 } from '../../../../fake-api/test-helpers';
 import { invoiceText, invoiceWorkflow } from '../../../../fixtures/invoices';
-import { fileItem, storedFileItem } from '../../../../helpers/n8n-harness';
+import { byId, fileItem, storedFileItem } from '../../../../helpers/n8n-harness';
 import { startAnyformatEnv, type AnyformatTestEnv } from '../../anyformat-env';
-import { byId } from '../../../../helpers/n8n-harness';
 
 let env: AnyformatTestEnv;
 let fake: FakeApi;

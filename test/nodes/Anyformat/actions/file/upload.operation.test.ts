@@ -1,6 +1,5 @@
-import { fileItem } from '../../../../helpers/n8n-harness';
+import { byId, fileItem } from '../../../../helpers/n8n-harness';
 import { startAnyformatEnv, type AnyformatTestEnv } from '../../anyformat-env';
-import { byId } from '../../../../helpers/n8n-harness';
 import { INVOICE_TEXT } from '../../../../fake-api/test-helpers';
 
 const UPLOAD_ROUTE = 'POST /v2/workflows/{workflow_id}/upload/';

@@ -71,7 +71,10 @@ describe('Anyformat → Job (Legacy) → Get', () => {
 	});
 
 	it('outputs ready: false for a job still processing', async () => {
+		// Long enough that a loaded machine cannot finish it before the node asks.
+		env.fake.configure({ anyformat: { latencyMs: 60_000 } });
 		const { jobId } = job(INVOICE_TEXT, false);
+		env.fake.configure({ anyformat: { latencyMs: 50 } });
 		const { items, error } = await env.run(get(jobId));
 		expect(error).toBeUndefined();
 		expect(items[0].json).toEqual({ id: jobId, status: expect.stringMatching(/^(pending|in_progress)$/), ready: false });

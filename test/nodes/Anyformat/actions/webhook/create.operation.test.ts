@@ -1,4 +1,4 @@
-import { API_KEY, startAnyformatEnv, type AnyformatTestEnv } from '../../anyformat-env';
+import { startAnyformatEnv, type AnyformatTestEnv } from '../../anyformat-env';
 
 describe('Anyformat → Webhook → Create', () => {
 	let env: AnyformatTestEnv;
@@ -49,10 +49,11 @@ describe('Anyformat → Webhook → Create', () => {
 		expect(env.fake.log).toHaveLength(0);
 	});
 
-	it('passes on why anyformat refuses an HTTP URL, without the API key', async () => {
+	it('refuses an HTTP URL before any request (anyformat accepts HTTPS only)', async () => {
 		const { error } = await env.run(create({ url: 'http://hooks.example.com/anyformat' }));
-		expect(error?.message).toBe('anyformat refused the request: Validation failed: url: Only HTTPS URLs are allowed; HTTP URLs are rejected.');
-		expect(JSON.stringify(error)).not.toContain(API_KEY);
+		expect(error?.message).toBe('URL: "http://hooks.example.com/anyformat" is not HTTPS; anyformat refuses HTTP webhook URLs [item 0]');
+		expect(error?.description).toMatch(/public HTTPS address/);
+		expect(env.fake.log).toHaveLength(0);
 		expect(env.fake.anyformat.webhooks).toHaveLength(0);
 	});
 });
