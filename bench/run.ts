@@ -11,6 +11,7 @@ import { buildTextPdf, startFakeApi, type FakeApi } from '../test/fake-api';
 import { INVOICE_SCHEMA, invoiceText, invoiceWorkflow } from '../test/fixtures/invoices';
 import { fileItem, runNode } from '../test/helpers/n8n-harness';
 import { builtNode, percentile, repoRoot } from './common';
+import { runGrid, type GridFigures } from './grid';
 
 const N = Number(process.env.BENCH_DOCS ?? 100);
 const LATENCY_MS = 1000;
@@ -122,7 +123,33 @@ function row(label: string, value: string, target: string, anesya = '') {
 	return `${label.padEnd(44)}${value.padStart(12)}${anesya.padStart(12)}   ${target}`;
 }
 
+/** The grid's figures for .bench/results.json: one entry per point, and the 1000-document time series. */
+function gridResults(figures: GridFigures[]) {
+	const key = (f: GridFigures) => `${f.vendor}.N${f.documents}_R${f.submissionsPerSecond}_L${f.latencyMs / 1000}s.${f.maxInFlight ? `maxInFlight${f.maxInFlight}` : 'default'}`;
+	const points = Object.fromEntries(figures.map((f) => [key(f), Object.fromEntries(Object.entries(f).filter(([name]) => name !== 'perSecond'))]));
+	const timeSeries = Object.fromEntries(figures.filter((f) => f.documents === 1000).map((f) => [key(f), f.perSecond]));
+	return { points, submissionsPerSecond: timeSeries };
+}
+
+function printGrid(figures: GridFigures[]) {
+	console.log(`\n${'grid point'.padEnd(44)}${'wall/T*'.padStart(9)}${'req/doc'.padStart(9)}${'RSS MB'.padStart(8)}   (targets: ≤ 1.05, ≤ 2.5)`);
+	for (const f of figures) {
+		const label = `${f.vendor} N=${f.documents} R=${f.submissionsPerSecond}/s L=${f.latencyMs / 1000}s ${f.maxInFlight ? `cap ${f.maxInFlight}` : 'default'}`;
+		console.log(`${label.padEnd(44)}${f.ratio.toFixed(3).padStart(9)}${f.requestsPerDocument.toFixed(2).padStart(9)}${String(f.peakRssMb).padStart(8)}`);
+	}
+	for (const f of figures.filter((point) => point.documents === 1000)) {
+		console.log(`submissions per second, ${f.vendor} N=1000 ${f.maxInFlight ? `cap ${f.maxInFlight}` : 'default'}: ${f.perSecond.join(' ')}`);
+	}
+}
+
 async function main() {
+	if (process.env.BENCH_ONLY === 'grid') {
+		const figures = runGrid(console.log);
+		printGrid(figures);
+		mkdirSync(join(repoRoot, '.bench'), { recursive: true });
+		writeFileSync(join(repoRoot, '.bench', 'grid.json'), `${JSON.stringify(gridResults(figures), null, 2)}\n`);
+		return;
+	}
 	console.log(`Benchmark: ${N} documents, processing latency L = ${LATENCY_MS} ms, submission limit R = ${RATE_PER_S}/s → bound T* = N/R + L = ${BOUND_MS} ms\n`);
 	const fake = await startFakeApi({ anyformat: { latencyMs: LATENCY_MS, rateLimits: RATE_LIMITS } });
 	try {
@@ -141,6 +168,7 @@ async function main() {
 		);
 		const memory = { ...samples[1], samples: samples.map((m) => m.rssGrowthPerUploadRatio) };
 		const memoryInItems = memoryBench('memory');
+		const grid = runGrid(console.log);
 
 		const results = {
 			setup: { documents: N, latencyMs: LATENCY_MS, submissionsPerSecond: RATE_PER_S },
@@ -160,6 +188,7 @@ async function main() {
 				p1: p1Of(anesya, anesyaSequential),
 				p2: { requestsPerDoc: +(anesya.requests / N).toFixed(3) },
 			},
+			grid: gridResults(grid),
 		};
 
 		mkdirSync(join(repoRoot, '.bench'), { recursive: true });
@@ -177,6 +206,7 @@ async function main() {
 		console.log(row('P3 detection delay, median (ms)', String(results.p3.detectionDelayP50Ms), ''));
 		console.log(row('P4 RSS growth per in-flight upload (× file)', results.p4.rssGrowthPerUploadRatio.toFixed(3), `≤ 1.2 (filesystem binary data; median of ${results.p4.samples.join(', ')})`));
 		console.log(row('P4, files kept in the items instead', results.p4.memoryModeRatio.toFixed(3), '≤ 1.2'));
+		printGrid(grid);
 		console.log(`\n${results.p4.detail}\n${results.p4.memoryModeDetail}\nWritten to .bench/results.json`);
 	} finally {
 		await fake.close();

@@ -14,15 +14,17 @@ export interface DocumentBatchTools<J, R> {
 /**
  * Runs one node execution's documents as a pipeline. First every item is prepared (parameters
  * read, files checked) without any API call, so bad input never costs a submission; with
- * `stopOnError` one bad item stops the run before anything is sent. Then up to `maxInFlight`
- * documents are between submission and result at once, all outstanding jobs are checked together
- * by one poller, and outcomes come back in input order. maxInFlight = 1 is submit-wait-next.
+ * `stopOnError` one bad item stops the run before anything is sent, and a later failure stops
+ * every submission not yet sent. Then up to `maxInFlight` documents (default: all of them; the
+ * ledger bounds uploads on the wire and the rate gate paces them) are between submission and
+ * result at once, all outstanding jobs are checked together by one poller, and outcomes come back
+ * in input order. maxInFlight = 1 is submit-wait-next.
  */
 export async function runDocumentBatch<P, J, R, O>(
 	ctx: IExecuteFunctions,
 	spec: {
 		itemCount: number;
-		maxInFlight: number;
+		maxInFlight?: number;
 		stopOnError: boolean;
 		prepare: (itemIndex: number) => Promise<P>;
 		/** How to check submitted jobs; without it nothing is waited on (e.g. uploads that start no job). */
@@ -52,11 +54,15 @@ export async function runDocumentBatch<P, J, R, O>(
 	try {
 		return await mapConcurrent(
 			spec.itemCount,
-			spec.maxInFlight,
+			spec.maxInFlight ?? spec.itemCount,
 			async (itemIndex) => {
 				const item = prepared[itemIndex];
 				if (!item.ok) throw item.error;
-				return await spec.process(item.value, itemIndex, { ledger, poller, signal });
+				return await spec.process(item.value, itemIndex, { ledger, poller, signal }).catch(async (error: unknown) => {
+					// Stopping on this error: the submissions still waiting are not sent.
+					if (spec.stopOnError && !(error instanceof SkippedError)) ledger.halt();
+					return await Promise.reject(error);
+				});
 			},
 			{ stopOnError: spec.stopOnError, signal },
 		);

@@ -120,10 +120,10 @@ export const batchOptionsProperty: INodeProperties = {
 			displayName: 'Max Documents in Flight',
 			name: 'maxInFlight',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 500 },
+			typeOptions: { minValue: 1 },
 			default: 30,
 			description:
-				'How many documents of this run may be between submission and result at once. Submissions are paced to the API rate limit either way; 1 processes documents strictly one after another.',
+				'A cap on how many documents of this run may be between submission and result at once. Without it, as many as keep submissions at the API rate limit (slow documents need more in flight); at most 8 uploads are on the wire either way. 1 processes documents strictly one after another.',
 		},
 	],
 };
@@ -194,10 +194,13 @@ function batchOptions(ctx: ParameterContext): { maxInFlight?: unknown; lostAnswe
 	return options && typeof options === 'object' ? options : {};
 }
 
-/** Max Documents in Flight for this run (read once, from the first item). */
-export function readMaxInFlight(ctx: ParameterContext, fallback = 30): number {
+/**
+ * Max Documents in Flight for this run (read once, from the first item); undefined when the user
+ * set none: then as many as keep submissions at the API's rate limit.
+ */
+export function readMaxInFlight(ctx: ParameterContext): number | undefined {
 	const raw = batchOptions(ctx).maxInFlight;
-	if (raw === undefined || raw === null || raw === '') return fallback;
+	if (raw === undefined || raw === null || raw === '') return undefined;
 	const n = Number(raw);
 	if (!Number.isFinite(n) || Math.floor(n) < 1) {
 		throw invalidInput(

@@ -1,4 +1,5 @@
 import { ApiRequestError } from './errors';
+import { Semaphore, SkippedError } from './pipeline';
 import { isAbortError, waitFor } from './wait';
 
 /**
@@ -87,6 +88,12 @@ export interface SubmitOutcome<Receipt> {
 	resentUnchecked: boolean;
 }
 
+/**
+ * Submissions on the wire at once. They are paced to the API's rate limit either way; this bounds
+ * the memory of uploads in progress (each may carry a whole file) however many documents wait.
+ */
+export const SUBMISSIONS_ON_THE_WIRE = 8;
+
 /** Sends per route before an item gives up; every resend follows proof that nothing was stored. */
 const MAX_SENDS_PER_ROUTE = 4;
 /** Time for a submission that was still being stored to become visible before we look. */
@@ -120,6 +127,16 @@ export class SubmissionLedger {
 	/** Set once a lost answer could not be attributed: this run's later submissions take the exact route. */
 	private unattributable = false;
 
+	private readonly wire = new Semaphore(SUBMISSIONS_ON_THE_WIRE);
+
+	/** Set when the run stops on an error: submissions not yet sent are skipped. */
+	private halted = false;
+
+	/** Sends nothing more: submissions still waiting settle as skipped. */
+	halt(): void {
+		this.halted = true;
+	}
+
 	claim(...ids: string[]): void {
 		for (const id of ids) {
 			this.claimed.add(id);
@@ -144,8 +161,13 @@ export class SubmissionLedger {
 		};
 
 		for (let sends = 1; ; sends++) {
-			const startedAt = Date.now();
-			const sent = await this.lock.shared(route.send).then(
+			let startedAt = Date.now();
+			const send = async () => {
+				if (this.halted) throw new SkippedError();
+				startedAt = Date.now();
+				return await this.lock.shared(route.send);
+			};
+			const sent = await this.wire.run(send).then(
 				(value) => ({ ok: true as const, value }),
 				(error: unknown) => ({ ok: false as const, error }),
 			);

@@ -43,3 +43,24 @@ export async function mapConcurrent<T>(
 	await Promise.all(Array.from({ length: width }, worker));
 	return results;
 }
+
+/** At most `limit` holders at once; the others wait in arrival order. */
+export class Semaphore {
+	private active = 0;
+
+	private readonly waiting: Array<() => void> = [];
+
+	constructor(private readonly limit: number) {}
+
+	async run<T>(work: () => Promise<T>): Promise<T> {
+		if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+		else this.active++;
+		try {
+			return await work();
+		} finally {
+			const next = this.waiting.shift();
+			if (next) next();
+			else this.active--;
+		}
+	}
+}

@@ -78,16 +78,27 @@ export async function pollUntil<T>(
 }
 
 /**
- * What a check found out about one job: finished, failed for good, or (`retryable`) the check of
- * this job failed — it is checked again later and given up only after repeated failures.
+ * What a check found out about one job: finished, failed for good, still running (`running`), or
+ * (`retryable`) the check of this job failed — it is checked again later and given up only after
+ * repeated failures.
  */
-export type JobOutcome<R> = { done: true; value: R } | { done: false; error: Error; retryable?: boolean };
+export type JobOutcome<R> =
+	| { done: true; value: R }
+	| { done: false; running: true }
+	| { done: false; error: Error; retryable?: boolean };
+
+/** A check found the job still running. */
+export const STILL_RUNNING = { done: false, running: true } as const;
+
+/** How a job ended: its result, or why it failed. */
+export type FinalOutcome<R> = Exclude<JobOutcome<R>, { running: true }>;
 
 /**
  * Checks a set of outstanding jobs. It must report on the `due` jobs it can and may also report on
- * `others` when one call tells it their state anyway (a list endpoint). Jobs it does not report on
- * stay pending. Failures of single jobs belong in the map, so one bad job never fails another; a
- * thrown error means the whole check failed and is retried on the next tick.
+ * `others` when one call tells it their state anyway (a list endpoint): a job reported running is
+ * rescheduled from now, so the jobs of one list settle into one cadence and share its calls. Jobs
+ * it does not report on stay pending. Failures of single jobs belong in the map, so one bad job
+ * never fails another; a thrown error means the whole check failed and is retried on the next tick.
  */
 export type JobChecker<J, R> = (due: J[], others: J[]) => Promise<Map<J, JobOutcome<R>>>;
 
@@ -171,7 +182,7 @@ export class BatchPoller<J, R> {
 		this.wake?.abort();
 	}
 
-	private settle(tracked: TrackedJob<J, R>, outcome: JobOutcome<R>): void {
+	private settle(tracked: TrackedJob<J, R>, outcome: FinalOutcome<R>): void {
 		this.pending.delete(tracked.job);
 		if (outcome.done) tracked.resolve(outcome.value);
 		else tracked.reject(outcome.error);
@@ -207,9 +218,10 @@ export class BatchPoller<J, R> {
 						});
 					}
 				}
-				const due = [...this.pending.values()].filter((t) => t.nextCheckAt <= now + COALESCE_MS);
+				const due: Array<TrackedJob<J, R>> = [];
+				const others: Array<TrackedJob<J, R>> = [];
+				for (const tracked of this.pending.values()) (tracked.nextCheckAt <= now + COALESCE_MS ? due : others).push(tracked);
 				if (due.length === 0) continue;
-				const others = [...this.pending.values()].filter((t) => !due.includes(t));
 
 				let outcomes: Map<J, JobOutcome<R>>;
 				try {
@@ -231,19 +243,26 @@ export class BatchPoller<J, R> {
 				}
 
 				const checkedAt = Date.now();
-				for (const tracked of [...due, ...others]) {
+				const reschedule = (tracked: TrackedJob<J, R>) =>
+					(tracked.nextCheckAt = checkedAt + nextPollDelay(checkedAt - tracked.submittedAt, schedule));
+				for (const [tracked, wasDue] of [...due.map((t) => [t, true] as const), ...others.map((t) => [t, false] as const)]) {
+					if (!this.pending.has(tracked.job)) continue;
 					const outcome = outcomes.get(tracked.job);
-					const checkFailed = outcome && !outcome.done && outcome.retryable;
-					if (outcome && !checkFailed) {
+					if (outcome === undefined) {
+						// Not reported: a due job is looked at again later; another keeps its schedule.
+						if (wasDue) {
+							tracked.failedChecks = 0;
+							reschedule(tracked);
+						}
+					} else if (outcome.done || !('running' in outcome || outcome.retryable)) {
 						this.settle(tracked, outcome);
-						continue;
-					}
-					if (!due.includes(tracked) && !checkFailed) continue;
-					tracked.failedChecks = checkFailed ? tracked.failedChecks + 1 : 0;
-					if (checkFailed && tracked.failedChecks >= MAX_FAILED_CHECKS) {
-						this.settle(tracked, { done: false, error: (outcome as { error: Error }).error });
+					} else if ('running' in outcome) {
+						tracked.failedChecks = 0;
+						reschedule(tracked);
+					} else if (++tracked.failedChecks >= MAX_FAILED_CHECKS) {
+						this.settle(tracked, outcome);
 					} else {
-						tracked.nextCheckAt = checkedAt + nextPollDelay(checkedAt - tracked.submittedAt, schedule);
+						reschedule(tracked);
 					}
 				}
 			}
@@ -259,19 +278,21 @@ export class BatchPoller<J, R> {
 
 /**
  * The checker both vendors use. Jobs are grouped (by workflow, by upload session…); a group with
- * at least `threshold` outstanding jobs has its statuses read with one list call, and only jobs
- * the list shows as finished — or does not show at all, when due — are fetched one by one. Smaller
- * groups fetch each due job directly. A failed fetch is that job's own retryable failure.
+ * at least `threshold` outstanding jobs has its statuses read with one list call, which also tells
+ * the poller which of them still run, and only jobs the list shows as finished — or does not show
+ * at all, when due — are fetched one by one. Smaller groups fetch each due job directly. A failed
+ * fetch is that job's own retryable failure.
  */
 export function listThenFetchChecker<J, R>(spec: {
 	groupOf: (job: J) => { key: string; threshold: number };
 	/** Reads the statuses of a group's jobs: true = finished (fetch it), false = still running, undefined = not listed. */
 	listStatuses: (groupKey: string, jobs: J[]) => Promise<(job: J) => boolean | undefined>;
-	/** One job's state: its outcome when finished, undefined while it runs. */
-	fetch: (job: J) => Promise<JobOutcome<R> | undefined>;
+	/** One job's state: how it ended, or undefined while it runs. */
+	fetch: (job: J) => Promise<FinalOutcome<R> | undefined>;
 	fetchConcurrency: number;
 }): JobChecker<J, R> {
 	return async (due, others) => {
+		const dueSet = new Set(due);
 		const groups = new Map<string, { threshold: number; jobs: J[] }>();
 		for (const job of [...due, ...others]) {
 			const { key, threshold } = spec.groupOf(job);
@@ -280,30 +301,27 @@ export function listThenFetchChecker<J, R>(spec: {
 			groups.set(key, group);
 		}
 
+		const outcomes = new Map<J, JobOutcome<R>>();
 		const toFetch: J[] = [];
 		for (const [key, { threshold, jobs }] of groups) {
-			const dueHere = jobs.filter((job) => due.includes(job));
-			if (dueHere.length === 0) continue;
+			if (!jobs.some((job) => dueSet.has(job))) continue;
 			if (jobs.length < threshold) {
-				toFetch.push(...dueHere);
+				toFetch.push(...jobs.filter((job) => dueSet.has(job)));
 				continue;
 			}
 			const finished = await spec.listStatuses(key, jobs);
 			for (const job of jobs) {
 				const listed = finished(job);
-				if (listed === undefined ? due.includes(job) : listed) toFetch.push(job);
+				if (listed === false) outcomes.set(job, STILL_RUNNING);
+				else if (listed === true || dueSet.has(job)) toFetch.push(job);
 			}
 		}
 
-		const outcomes = new Map<J, JobOutcome<R>>();
 		const fetched = await mapConcurrent(toFetch.length, spec.fetchConcurrency, async (i) => await spec.fetch(toFetch[i]));
 		fetched.forEach((result, i) => {
-			if (result.ok) {
-				if (result.value) outcomes.set(toFetch[i], result.value);
-			} else {
-				// Only this job's fetch failed: the poller checks it again later, the others go on.
-				outcomes.set(toFetch[i], { done: false, error: result.error as Error, retryable: true });
-			}
+			if (result.ok) outcomes.set(toFetch[i], result.value ?? STILL_RUNNING);
+			// Only this job's fetch failed: the poller checks it again later, the others go on.
+			else outcomes.set(toFetch[i], { done: false, error: result.error as Error, retryable: true });
 		});
 		return outcomes;
 	};

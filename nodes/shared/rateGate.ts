@@ -1,13 +1,28 @@
-import { waitFor } from './wait';
+import { WaitAbortedError, waitFor } from './wait';
+
+interface Waiter {
+	resolve: () => void;
+	reject: (error: Error) => void;
+	signal?: AbortSignal;
+	onAbort?: () => void;
+}
+
+/** When nothing says when the budget returns (no reset header, nothing in flight), look again after this. */
+const UNKNOWN_RESET_MS = 1000;
 
 /**
  * Paces requests of one rate-limit tier. When the API reports its budget (x-ratelimit-limit /
  * -remaining / -reset), a batch waits for the next window instead of collecting 429s; until the
  * first answer shows whether it does, one request probes at a time. An API that only answers 429
  * (no budget headers) gets TCP-like concurrency: it starts small and doubles per round of
- * successes until the first 429, which halves it and holds everything until Retry-After; after
- * that it widens by one per round. So a throttling API costs few rejected requests, and one 429
- * never leaves a batch crawling.
+ * successes until the first 429, which holds everything until its Retry-After. That first refusal
+ * shows the size of the API's window (the requests let through, over the Retry-After), so from then
+ * on requests are spaced to fit it (3 % wider after each further 429); a 429 without Retry-After
+ * halves the width instead. So a throttling API costs a refusal or two, not one per window.
+ *
+ * Waiting requests queue in arrival order and are let through when an answer frees a slot or a
+ * window resets (one timer, not one per waiter), so a batch of thousands costs nothing while it
+ * waits and submissions keep the order of the items.
  */
 export class RateGate {
 	/** true = the API reports its budget, false = it does not, undefined = not known yet. */
@@ -27,37 +42,68 @@ export class RateGate {
 	/** Unmetered APIs: after a 429, no request starts before this. */
 	private blockedUntil = 0;
 
+	/** Unmetered APIs, once a 429 said how long a window lasts: the spacing between request starts. */
+	private spacingMs = 0;
+
+	private nextStartAt = 0;
+
+	/**
+	 * Unmetered APIs: requests are counted per phase (a phase ends at a 429), so the first 429 can
+	 * learn how many requests of its phase the window let through, once their answers are in.
+	 */
+	private phase = 0;
+
+	private readonly acceptedInPhase = new Map<number, number>();
+
+	/** After the first 429 of an unmetered API: the phase whose accepted requests fill one window of `windowMs`. */
+	private learning: { phase: number; windowMs: number } | undefined;
+
+	/** Paced: still narrowing the spacing (1 % per window's worth of starts) until the next 429 marks the edge. */
+	private probing = false;
+
+	private startsSinceProbe = 0;
+
+	private windowRequests = 1;
+
 	private inFlight = 0;
 
-	async acquire(signal?: AbortSignal, maxWaits = 10_000): Promise<void> {
-		for (let waits = 0; waits < maxWaits; waits++) {
-			const now = Date.now();
-			if (this.resetAt && now >= this.resetAt) {
-				// A new window: assume the full budget until an answer says otherwise.
-				this.remaining = this.limit;
-				this.resetAt = 0;
-			}
-			let free: boolean;
-			if (this.metered === undefined || (this.metered && this.remaining === undefined)) {
-				free = this.inFlight === 0;
-			} else if (this.metered) {
-				free = (this.remaining ?? 0) - this.inFlight > 0;
-			} else {
-				free = now >= this.blockedUntil && this.inFlight < Math.max(1, Math.floor(this.window));
-			}
-			if (free) {
-				this.inFlight++;
-				return;
-			}
-			const until = this.resetAt || this.blockedUntil;
-			const delay = until > now ? until - now + 5 : 25;
-			await waitFor(delay, signal);
+	private readonly queue: Waiter[] = [];
+
+	/** The pending wake-up (when a window resets or a block ends), and when it fires. */
+	private timer: { controller: AbortController; at: number } | undefined;
+
+	/** Waits for a slot; the ticket goes back with release(). */
+	async acquire(signal?: AbortSignal): Promise<number> {
+		if (signal?.aborted) throw new WaitAbortedError(signal.reason);
+		const now = Date.now();
+		if (this.queue.length === 0 && this.isFree(now)) {
+			this.take(now);
+			return this.phase;
 		}
-		throw new Error('Rate-limit gate did not open');
+		await new Promise<void>((resolve, reject) => {
+			const waiter: Waiter = { resolve, reject, signal };
+			if (signal) {
+				waiter.onAbort = () => {
+					const at = this.queue.indexOf(waiter);
+					if (at !== -1) this.queue.splice(at, 1);
+					reject(new WaitAbortedError(signal.reason));
+					this.pump();
+				};
+				signal.addEventListener('abort', waiter.onAbort, { once: true });
+			}
+			this.queue.push(waiter);
+			this.pump();
+		});
+		return this.phase;
 	}
 
 	/** Records what an answer says about the budget. `headers` undefined = no answer arrived. */
-	release(headers?: Record<string, string>, status?: number, retryAfter?: number): void {
+	release(ticket: number, headers?: Record<string, string>, status?: number, retryAfter?: number): void {
+		this.learn(ticket, headers, status, retryAfter);
+		this.pump();
+	}
+
+	private learn(ticket: number, headers: Record<string, string> | undefined, status: number | undefined, retryAfter: number | undefined): void {
 		const inFlightBefore = this.inFlight;
 		this.inFlight = Math.max(0, this.inFlight - 1);
 		if (!headers) return;
@@ -74,11 +120,24 @@ export class RateGate {
 				this.resetAt = Math.max(this.resetAt, until);
 			} else {
 				this.growFast = false;
-				this.window = Math.max(1, Math.floor(Math.min(this.window, inFlightBefore) / 2));
+				if (retryAfter === undefined) {
+					// No hint how long a window lasts: back off by halving the width.
+					this.window = Math.max(1, Math.floor(Math.min(this.window, inFlightBefore) / 2));
+				} else if (this.spacingMs === 0 && !this.learning) {
+					// The requests this phase let through fill one window that reopens after Retry-After; once
+					// their answers are in, requests are spread over such windows (see pace()).
+					this.learning = { phase: ticket, windowMs: retryAfter || 1000 };
+				} else if (this.spacingMs > 0 && ticket === this.phase) {
+					// Past the edge: back to just under the last spacing that was let through, and stay there.
+					this.spacingMs *= this.probing ? 1.02 : 1.03;
+					this.probing = false;
+				}
+				if (ticket === this.phase) this.phase++;
 				this.blockedUntil = Math.max(this.blockedUntil, until);
 			}
 			return;
 		}
+		if (this.spacingMs === 0 && status !== undefined && status < 400) this.acceptedInPhase.set(ticket, (this.acceptedInPhase.get(ticket) ?? 0) + 1);
 		if (reportsBudget) {
 			const limit = Number(headers['x-ratelimit-limit']);
 			const reset = Number(headers['x-ratelimit-reset']);
@@ -88,5 +147,83 @@ export class RateGate {
 		} else if (status !== undefined && status < 400) {
 			this.window += this.growFast ? 1 : 1 / this.window;
 		}
+	}
+
+	private isFree(now: number): boolean {
+		if (this.resetAt && now >= this.resetAt) {
+			// A new window: assume the full budget until an answer says otherwise.
+			this.remaining = this.limit;
+			this.resetAt = 0;
+		}
+		if (this.metered === undefined || (this.metered && this.remaining === undefined)) return this.inFlight === 0;
+		if (this.metered) return (this.remaining ?? 0) - this.inFlight > 0;
+		if (now < this.blockedUntil) return false;
+		if (this.learning) this.pace();
+		if (this.spacingMs > 0) return now >= this.nextStartAt;
+		return this.inFlight < Math.max(1, Math.floor(this.window));
+	}
+
+	/**
+	 * Learns the spacing from the first 429: the window let through the requests of its phase, so
+	 * from now on requests start that window's length / that many apart (2 % wider, as answers
+	 * jitter) instead of bursting into a refusal every window — whole-second Retry-Afters make each
+	 * refusal cost up to a second.
+	 */
+	private pace(): void {
+		const accepted = this.acceptedInPhase.get(this.learning!.phase) ?? 0;
+		this.windowRequests = Math.max(1, accepted);
+		this.spacingMs = (this.learning!.windowMs / this.windowRequests) * 1.02;
+		this.learning = undefined;
+		this.probing = true;
+		this.acceptedInPhase.clear();
+	}
+
+	/** Takes a slot: one more in flight, and the next paced start moves on. */
+	private take(now: number): void {
+		this.inFlight++;
+		if (this.spacingMs === 0) return;
+		this.nextStartAt = Math.max(now, this.nextStartAt, this.blockedUntil) + this.spacingMs;
+		// The first estimate may be cautious (answers still out when it was made): narrow it until refused.
+		if (this.probing && ++this.startsSinceProbe >= this.windowRequests) {
+			this.startsSinceProbe = 0;
+			this.spacingMs *= 0.99;
+		}
+	}
+
+	/** Lets queued requests through while there is room; otherwise sleeps until room is due. */
+	private pump(): void {
+		const now = Date.now();
+		while (this.queue.length > 0 && this.isFree(now)) {
+			const waiter = this.queue.shift()!;
+			if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+			this.take(now);
+			waiter.resolve();
+		}
+		if (this.queue.length === 0) {
+			this.timer?.controller.abort();
+			this.timer = undefined;
+			return;
+		}
+		// Blocked. An answer in flight will pump again; a known reset, block end or paced start gets a timer.
+		const until = Math.max(this.resetAt || this.blockedUntil, this.metered ? 0 : this.nextStartAt);
+		if (until > now) this.wakeAt(until + 5);
+		else if (this.inFlight === 0) this.wakeAt(now + UNKNOWN_RESET_MS, () => (this.remaining = undefined));
+	}
+
+	private wakeAt(at: number, onWake?: () => void): void {
+		if (this.timer && this.timer.at <= at) return;
+		this.timer?.controller.abort();
+		const controller = new AbortController();
+		this.timer = { controller, at };
+		void waitFor(at - Date.now(), controller.signal).then(
+			() => {
+				if (this.timer?.controller !== controller) return;
+				this.timer = undefined;
+				onWake?.();
+				this.pump();
+			},
+			// Aborted: a sooner wake-up replaced it, or nothing waits any more.
+			() => undefined,
+		);
 	}
 }

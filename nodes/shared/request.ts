@@ -234,7 +234,7 @@ export async function apiRequest<T = unknown>(
 
 	for (;;) {
 		attempts++;
-		await gate.acquire(request.signal);
+		const ticket = await gate.acquire(request.signal);
 		const options: IHttpRequestOptions = {
 			method,
 			url,
@@ -258,7 +258,7 @@ export async function apiRequest<T = unknown>(
 				(error: unknown) => ({ ok: false as const, error }),
 			);
 		if (!sent.ok) {
-			gate.release();
+			gate.release(ticket);
 			if (request.signal?.aborted || isAbortError(sent.error)) throw new WaitAbortedError(request.signal?.reason);
 			const networkCode = networkCodeOf(sent.error) ?? 'ENETWORK';
 			const notSent = neverSent(networkCode);
@@ -269,7 +269,7 @@ export async function apiRequest<T = unknown>(
 		const headers = lowerCaseHeaders(raw.headers);
 		const status = raw.statusCode;
 		const waitHint = retryAfterMs(headers);
-		gate.release(headers, status, waitHint);
+		gate.release(ticket, headers, status, waitHint);
 
 		if ((status >= 200 && status < 300) || request.acceptStatus?.includes(status)) {
 			const parsed = parseBody(raw.body, status >= 200 && status < 300 ? responseType : 'json');

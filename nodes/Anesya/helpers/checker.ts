@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ApiRequestError } from '../../shared/errors';
 import { statusesFromList } from '../../shared/paging';
-import { listThenFetchChecker, type JobChecker, type JobOutcome } from '../../shared/poll';
+import { listThenFetchChecker, type FinalOutcome, type JobChecker } from '../../shared/poll';
 import type { ApiContext } from '../../shared/request';
 import { ANESYA_MAX_PAGE_SIZE, anesyaPage, anesyaRequest } from '../transport';
 import { FINAL_STATUSES } from './results';
@@ -64,7 +64,7 @@ function extractFailed(ctx: ApiContext, job: ExtractJob, extract: IDataObject): 
 }
 
 /** What one Extract body says about its job: finished, failed for good, or (undefined) still running. */
-function outcomeOf(ctx: ApiContext, job: ExtractJob, extract: IDataObject): JobOutcome<IDataObject> | undefined {
+function outcomeOf(ctx: ApiContext, job: ExtractJob, extract: IDataObject): FinalOutcome<IDataObject> | undefined {
 	if (extract.status === 'FINISHED') return { done: true, value: extract };
 	if (extract.status === 'ERROR') return { done: false, error: extractFailed(ctx, job, extract) };
 	return undefined;

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { ApiRequestError } from '../../shared/errors';
 import { shapeResult, type ShapeOptions } from '../../shared/items';
 import { statusesFromList } from '../../shared/paging';
-import { listThenFetchChecker, type JobChecker, type JobOutcome } from '../../shared/poll';
+import { listThenFetchChecker, type FinalOutcome, type JobChecker } from '../../shared/poll';
 import type { ApiContext } from '../../shared/request';
 import { ANYFORMAT_PAGE_SIZE, anyformatPage, anyformatRequest } from '../transport';
 import { parseAnyformatResults } from './results';
@@ -48,7 +48,7 @@ export async function fetchCollectionResults(
 	ctx: ApiContext,
 	job: CollectionJob,
 	signal?: AbortSignal,
-): Promise<JobOutcome<IDataObject> | undefined> {
+): Promise<FinalOutcome<IDataObject> | undefined> {
 	const response = await anyformatRequest(ctx, {
 		method: 'GET',
 		path: resultsPath(job.workflowId, job.collectionId),

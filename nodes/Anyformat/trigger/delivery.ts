@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { messageOf } from '../../shared/errors';
-import type { JobOutcome } from '../../shared/poll';
+import type { FinalOutcome } from '../../shared/poll';
 import {
 	hasStandardWebhookHeaders,
 	safeEqual,
@@ -73,7 +73,7 @@ function parseDelivery(payload: IDataObject, headers: IDataObject): Delivery | u
 	return { event: payload.event, timestamp, data, deliveryId, collectionId, workflowId };
 }
 
-type ResultsFetch = { ok: true; outcome: JobOutcome<IDataObject> | undefined } | { ok: false; message: string };
+type ResultsFetch = { ok: true; outcome: FinalOutcome<IDataObject> | undefined } | { ok: false; message: string };
 
 /** One bounded look at the results (the shared request layer retries within the budget). */
 async function fetchResults(ctx: IWebhookFunctions, job: CollectionJob): Promise<ResultsFetch> {

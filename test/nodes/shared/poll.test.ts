@@ -1,4 +1,4 @@
-import { BatchPoller, listThenFetchChecker, nextPollDelay, pollUntil, PollTimeoutError, type JobOutcome, type PollSchedule } from '../../../nodes/shared/poll';
+import { BatchPoller, listThenFetchChecker, STILL_RUNNING, nextPollDelay, pollUntil, PollTimeoutError, type JobOutcome, type PollSchedule } from '../../../nodes/shared/poll';
 import { WaitAbortedError } from '../../../nodes/shared/wait';
 
 const fast: PollSchedule = { firstDelayMs: 20, minIntervalMs: 10, growth: 0.15, maxIntervalMs: 100 };
@@ -170,14 +170,16 @@ describe('listThenFetchChecker', () => {
 		return { check, calls };
 	}
 
-	it('lists a large group once and fetches only the finished jobs', async () => {
+	it('lists a large group once, fetches only the finished jobs, and reports the others as running', async () => {
 		const jobs = [job('a'), job('b'), job('c'), job('d')];
 		const { check, calls } = checker({ a: 'done', b: 'running', c: 'done', d: 'running' });
 		const outcomes = await check([jobs[0]], jobs.slice(1));
 		expect(calls).toEqual(['list g1 (4)', 'fetch a', 'fetch c']);
-		expect([...outcomes.entries()].map(([j, o]) => [j.id, o])).toEqual([
+		expect([...outcomes.entries()].map(([j, o]) => [j.id, o]).sort()).toEqual([
 			['a', { done: true, value: 'a!' }],
+			['b', STILL_RUNNING],
 			['c', { done: true, value: 'c!' }],
+			['d', STILL_RUNNING],
 		]);
 	});
 
@@ -196,6 +198,29 @@ describe('listThenFetchChecker', () => {
 		const a = outcomes.get(jobs[0]) as { done: false; error: Error; retryable: boolean };
 		expect([a.error.message, a.retryable]).toEqual(['a unreadable', true]);
 		expect(outcomes.get(jobs[1])).toEqual({ done: true, value: 'b!' });
-		expect(outcomes.has(jobs[2])).toBe(false);
+		expect(outcomes.get(jobs[2])).toEqual(STILL_RUNNING);
+	});
+});
+
+describe('BatchPoller with a list-based checker', () => {
+	it('puts jobs a list call saw running on one cadence, so later list calls serve them all', async () => {
+		const schedule: PollSchedule = { firstDelayMs: 30, minIntervalMs: 60, growth: 0, maxIntervalMs: 60 };
+		const calls: string[][] = [];
+		const start = Date.now();
+		const poller = new BatchPoller<string, string>(
+			async (due, others) => {
+				calls.push(due);
+				const done = Date.now() >= start + 200;
+				return new Map([...due, ...others].map((id) => [id, done ? { done: true, value: id } : STILL_RUNNING]));
+			},
+			{ schedule },
+		);
+		// Ten jobs whose first looks would fall 15 ms apart: alone, most would get a list call of their own.
+		const results = Array.from({ length: 10 }, (_, i) => poller.track(`j${i}`, { timeoutMs: 5000, submittedAt: start, firstCheckAt: start + 30 + i * 15 }));
+		expect(await Promise.all(results)).toEqual(Array.from({ length: 10 }, (_, i) => `j${i}`));
+		poller.dispose();
+		// The first call sees every job running and reschedules them together: from then on one call serves all ten.
+		expect(calls.slice(1).map((due) => due.length)).toEqual(calls.slice(1).map(() => 10));
+		expect(calls.length).toBeLessThanOrEqual(5);
 	});
 });
