@@ -20,17 +20,19 @@ export async function runsSince(ctx: ApiContext, workflowId: string, since: numb
 /** One item's document for a workflow: the receipt is anyformat's `{id, status, workflow_id, version_id}`. */
 export interface CollectionSubmission extends Submission<IDataObject> {
 	workflowId: string;
+	/** The document's file name, when there is one (`_meta.fileName`); text has none. */
+	fileName?: string;
 }
 
 const anyformatSubmission: Omit<SubmissionSpec<CollectionSubmission, IDataObject, CollectionJob, IDataObject>, 'prepare'> = {
 	jobsOf: (receipt, submission, itemIndex) =>
 		typeof receipt.id === 'string' && receipt.id
-			? [{ workflowId: submission.workflowId, collectionId: receipt.id, itemIndex, fileName: submission.label }]
+			? [{ workflowId: submission.workflowId, collectionId: receipt.id, itemIndex, fileName: submission.fileName }]
 			: [],
 	idOf: (job) => job.collectionId,
 	checker: collectionChecker,
 	shape: shapeCollection,
-	receiptOutput: (receipt, submission) => ({ ...receipt, _meta: { fileName: submission.label ?? null } }),
+	receiptOutput: (receipt, submission) => ({ ...receipt, _meta: { fileName: submission.fileName ?? null } }),
 	wording: {
 		service: 'anyformat',
 		jobRef: (job) => `collection ${job.collectionId}`,
@@ -53,7 +55,7 @@ const anyformatSubmission: Omit<SubmissionSpec<CollectionSubmission, IDataObject
  * checks one item and says what it sends; see submissionOperation for the rest.
  */
 export function extractionOperation(
-	describe: (ctx: IExecuteFunctions, itemIndex: number, workflowId: string) => Promise<Omit<Submission<IDataObject>, 'findSince'>>,
+	describe: (ctx: IExecuteFunctions, itemIndex: number, workflowId: string) => Promise<Omit<CollectionSubmission, 'findSince' | 'workflowId'>>,
 ) {
 	return submissionOperation<CollectionSubmission, IDataObject, CollectionJob, IDataObject>({
 		...anyformatSubmission,

@@ -21,6 +21,7 @@ export const executeBatch = extractionOperation(async (ctx: IExecuteFunctions, i
 	const file = await readInputDocument(ctx, itemIndex);
 	return {
 		label: file.fileName,
+		fileName: file.fileName,
 		send: async () =>
 			await postDocument(ctx, { workflowId, endpoint: 'run', part: { field: 'file', file: await file.load() }, itemIndex }),
 	};
