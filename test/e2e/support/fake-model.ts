@@ -4,8 +4,9 @@
  * server-sent events when the client asks for a stream; `GET /v1/models` lists the one model. Every call is recorded.
  * Nothing here imports jest: the screenshot script uses it too.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
+
+import { json, startScriptedServer } from '../../helpers/scripted-server';
 
 export interface ChatMessage {
 	role: 'system' | 'user' | 'assistant' | 'tool';
@@ -86,69 +87,45 @@ function streamChunks(model: string, n: number, turn: ModelTurn): unknown[] {
 	];
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-	res.writeHead(status, { 'content-type': 'application/json' });
-	res.end(JSON.stringify(body));
-}
-
 export async function startFakeModel(script: ModelScript, opts: { model?: string; maxCalls?: number } = {}): Promise<FakeModel> {
 	const model = opts.model ?? 'fake-tool-caller';
 	// a misbehaving agent loop must not spin forever against us
 	const maxCalls = opts.maxCalls ?? 20;
 	const calls: ModelCall[] = [];
-	const sockets = new Set<Socket>();
-	const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const path = (req.url ?? '').split('?')[0].replace(/\/+$/, '');
-			if (req.method === 'GET' && path.endsWith('/models')) {
-				send(res, 200, { object: 'list', data: [{ id: model, object: 'model', created: 0, owned_by: 'e2e' }] });
+	const server = await startScriptedServer((req, res: ServerResponse) => {
+		const path = req.url.split('?')[0].replace(/\/+$/, '');
+		if (req.method === 'GET' && path.endsWith('/models')) {
+			json(res, 200, { object: 'list', data: [{ id: model, object: 'model', created: 0, owned_by: 'e2e' }] });
+			return;
+		}
+		if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {
+			json(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
+			return;
+		}
+		if (calls.length >= maxCalls) {
+			json(res, 400, { error: { message: `fake model: more than ${maxCalls} calls`, type: 'invalid_request_error' } });
+			return;
+		}
+		try {
+			const body = JSON.parse(req.body.toString('utf8')) as {
+				messages: ChatMessage[];
+				tools?: Array<{ type: string; function: OfferedTool }>;
+				stream?: boolean;
+			};
+			const tools = (body.tools ?? []).filter((t) => t.type === 'function').map((t) => t.function);
+			const turn = script({ messages: body.messages, tools });
+			const stream = body.stream === true;
+			calls.push({ at: Date.now(), messages: body.messages, tools, stream, turn });
+			if (!stream) {
+				json(res, 200, completion(model, calls.length, turn));
 				return;
 			}
-			if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {
-				send(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
-				return;
-			}
-			if (calls.length >= maxCalls) {
-				send(res, 400, { error: { message: `fake model: more than ${maxCalls} calls`, type: 'invalid_request_error' } });
-				return;
-			}
-			try {
-				const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-					messages: ChatMessage[];
-					tools?: Array<{ type: string; function: OfferedTool }>;
-					stream?: boolean;
-				};
-				const tools = (body.tools ?? []).filter((t) => t.type === 'function').map((t) => t.function);
-				const turn = script({ messages: body.messages, tools });
-				const stream = body.stream === true;
-				calls.push({ at: Date.now(), messages: body.messages, tools, stream, turn });
-				if (!stream) {
-					send(res, 200, completion(model, calls.length, turn));
-					return;
-				}
-				res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-				for (const chunk of streamChunks(model, calls.length, turn)) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-				res.end('data: [DONE]\n\n');
-			} catch (error) {
-				send(res, 500, { error: { message: `fake model: ${error instanceof Error ? error.message : String(error)}`, type: 'server_error' } });
-			}
-		});
+			res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+			for (const chunk of streamChunks(model, calls.length, turn)) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+			res.end('data: [DONE]\n\n');
+		} catch (error) {
+			json(res, 500, { error: { message: `fake model: ${error instanceof Error ? error.message : String(error)}`, type: 'server_error' } });
+		}
 	});
-	server.on('connection', (s) => {
-		sockets.add(s);
-		s.on('close', () => sockets.delete(s));
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		url: `http://127.0.0.1:${port}/v1`,
-		model,
-		calls,
-		close: async () => {
-			for (const s of sockets) s.destroy();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
-		},
-	};
+	return { url: `${server.url}/v1`, model, calls, close: server.close };
 }

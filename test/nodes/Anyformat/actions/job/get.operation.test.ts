@@ -1,6 +1,7 @@
 import { documentFromText } from '../../../../fake-api';
 import { startAnyformatEnv, type AnyformatTestEnv } from '../../anyformat-env';
 import { INVOICE_TEXT } from '../../../../fake-api/test-helpers';
+import { ACME_INVOICE_SIMPLIFIED } from '../../../../fixtures/invoices';
 
 describe('Anyformat → Job (Legacy) → Get', () => {
 	let env: AnyformatTestEnv;
@@ -22,17 +23,9 @@ describe('Anyformat → Job (Legacy) → Get', () => {
 		const { items, error } = await env.run(get(jobId));
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);
+		// the legacy API sends numbers as text ("1250.00"); Simplified types them like the v2 results
 		expect(items[0].json).toEqual({
-			invoice_number: 'INV-2024-0847',
-			issue_date: '2024-03-15',
-			// the legacy API sends numbers as text ("1250.00"); Simplified types them like the v2 results
-			total_amount: 1250,
-			currency: 'USD',
-			paid: true,
-			line_items: [
-				{ description: 'Consulting Services', quantity: 10, amount: 1000 },
-				{ description: 'Travel', quantity: 1, amount: 250 },
-			],
+			...ACME_INVOICE_SIMPLIFIED,
 			_meta: { jobId, workflowId, processedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
 		});
 		// the field types come from the workflow: one lookup

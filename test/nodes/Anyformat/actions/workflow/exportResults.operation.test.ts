@@ -2,6 +2,7 @@ import { documentFromText } from '../../../../fake-api';
 import { startAnyformatEnv, type AnyformatTestEnv } from '../../anyformat-env';
 import { byId } from '../../../../helpers/n8n-harness';
 import { INVOICE_TEXT } from '../../../../fake-api/test-helpers';
+import { ACME_INVOICE_SIMPLIFIED } from '../../../../fixtures/invoices';
 
 describe('Anyformat → Workflow → Export Results', () => {
 	let env: AnyformatTestEnv;
@@ -58,18 +59,7 @@ describe('Anyformat → Workflow → Export Results', () => {
 		const { items, error } = await env.run(exportResults(workflowId));
 		expect(error).toBeUndefined();
 		expect(items.map((i) => i.json)).toEqual([
-			{
-				invoice_number: 'INV-2024-0847',
-				issue_date: '2024-03-15',
-				total_amount: 1250,
-				currency: 'USD',
-				paid: true,
-				line_items: [
-					{ description: 'Consulting Services', quantity: 10, amount: 1000 },
-					{ description: 'Travel', quantity: 1, amount: 250 },
-				],
-				_meta: { fileName: 'invoice-001.txt', status: 'processed', workflowId },
-			},
+			{ ...ACME_INVOICE_SIMPLIFIED, _meta: { fileName: 'invoice-001.txt', status: 'processed', workflowId } },
 			{ _meta: { fileName: 'late.txt', status: expect.stringMatching(/^(pending|in_progress)$/), workflowId } },
 		]);
 		// Results as Lists is a Raw-only option: the export is asked without it, the workflow once for the types
