@@ -12,7 +12,8 @@ describe('Anyformat → Job (Legacy) → Get', () => {
 	/** A legacy v1 run of `text`; processed at once unless `finish` is false. */
 	const job = (text = INVOICE_TEXT, finish: 'processed' | 'error' | false = 'processed') => {
 		const workflowId = env.createWorkflow();
-		const record = env.fake.anyformat.createCollection(workflowId, 'v1-run', [{ document: documentFromText(text, 'invoice.txt') }], { start: true });
+		// an unfinished job is never started, so it cannot finish before the node looks, however slow the machine
+		const record = env.fake.anyformat.createCollection(workflowId, 'v1-run', [{ document: documentFromText(text, 'invoice.txt') }], { start: finish !== false });
 		if (finish) env.fake.anyformat.completeNow(record.id, finish);
 		return { workflowId, jobId: record.v1JobId, collectionId: record.id };
 	};
