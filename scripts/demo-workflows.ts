@@ -172,16 +172,23 @@ const SANDBOX_MARK: Assignment[] = [['sandbox', true, 'boolean']];
 const sandboxMark = (t: DemoTargets): Assignment[] => (t.mode === 'sandbox' ? SANDBOX_MARK : []);
 
 // ---------------------------------------------------------------------------------------------------------
-// (1) invoice PDF → Anyformat (Split Into Items: line_items) → columns → CSV file
+// (1) a folder of PDF invoices → Anyformat (Split Into Items: line_items) → columns → CSV file
 function invoiceToCsv(t: DemoTargets): DemoWorkflow {
 	const d = draft(
 		t,
 		'anyformat-invoice-to-csv',
-		'Invoice line items → CSV',
-		`Click **Execute workflow**. Anyformat extracts the invoice with **Split Into Items = line_items**: one item per line, each carrying the invoice number, vendor and date. **Convert to File** turns them into a CSV, which **Write CSV to disk** saves ${t.mode === 'sandbox' ? 'in the output folder `npm run demo` printed' : 'where you choose'} (it can also be downloaded from the node's output).`,
-		{ width: 720, height: 190 },
+		'Folder of PDF invoices → CSV',
+		`Click **Execute workflow**. **Read PDFs** reads every \`*.pdf\` in the folder; Anyformat extracts them as a batch with **Split Into Items = line_items**: one item per invoice line, each carrying the invoice number, vendor and date. **Convert to File** turns them into one CSV, which **Write CSV to disk** saves ${t.mode === 'sandbox' ? 'in the output folder `npm run demo` printed' : 'where you choose'} (it can also be downloaded from the node's output).`,
+		{ width: 720, height: 210 },
 	);
-	const [trigger, read] = startFromFile(d, 'invoice.pdf');
+	const trigger = add(d, { name: MANUAL_TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} });
+	const read = add(d, {
+		name: 'Read PDFs',
+		type: 'n8n-nodes-base.readWriteFile',
+		typeVersion: 1.1,
+		position: [220, 0],
+		parameters: { operation: 'read', fileSelector: `${d.t.samplesDir.replace(/\/+$/, '')}/*.pdf`, options: {} },
+	});
 	const extract = add(
 		d,
 		anyformatNode(d, 'Anyformat: extract invoice', t.anyformat.invoices, {
@@ -222,7 +229,7 @@ function invoiceToCsv(t: DemoTargets): DemoWorkflow {
 		parameters: { operation: 'write', fileName: `${t.outputDir.replace(/\/+$/, '')}/invoice-line-items.csv`, dataPropertyName: 'data', options: {} },
 	});
 	chain(d.b, trigger, read, extract, columns, csv, write);
-	return finish(d, 'Invoice line items to CSV (anyformat)', { manualTrigger: trigger });
+	return finish(d, 'Folder of PDF invoices to CSV (anyformat)', { manualTrigger: trigger });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -429,6 +436,116 @@ export function demoWorkflows(t: DemoTargets): DemoWorkflow[] {
 	return [invoiceToCsv(t), anyformatTriggerWorkflow(t), submitInvoice(t), anesyaWithWorkflow(t), anesyaTriggerWorkflow(t), reviewRouting(t)];
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Quick-start examples that need other services' accounts (Gmail, Google Sheets, HubSpot): examples/ only.
+
+/** Gmail: every new email with a PDF attachment → Anyformat → one row per invoice in a Google Sheet. */
+function gmailToSheets(t: DemoTargets): DemoWorkflow {
+	const d = draft(
+		t,
+		'gmail-invoice-to-google-sheets',
+		'Gmail invoice attachments → Google Sheets',
+		'**Gmail Trigger** checks every minute for new emails with a PDF attachment and downloads it (`attachment_0`). **Anyformat** extracts the invoice fields; **Row** picks the columns; **Google Sheets** appends one row per invoice (the sheet needs a header row with these column names). Set the Gmail and Google Sheets credentials, the anyformat workflow ID and your sheet URL.',
+		{ width: 720, height: 230 },
+	);
+	const gmail = add(d, {
+		name: 'New email with a PDF',
+		type: 'n8n-nodes-base.gmailTrigger',
+		typeVersion: 1.2,
+		position: [0, 0],
+		parameters: {
+			pollTimes: { item: [{ mode: 'everyMinute' }] },
+			simple: false,
+			filters: { q: 'has:attachment filename:pdf' },
+			options: { downloadAttachments: true },
+		},
+		credentials: { gmailOAuth2: { id: null, name: 'Gmail account' } } as unknown as WorkflowNode['credentials'],
+	});
+	const extract = add(
+		d,
+		anyformatNode(d, 'Anyformat: extract invoice', t.anyformat.invoices, { binaryPropertyName: 'attachment_0', waitForCompletion: true, output: 'simplified' }),
+	);
+	const row = setNode(
+		d,
+		'Row',
+		[
+			['invoice_number', '={{ $json.invoice_number }}', 'string'],
+			['invoice_date', '={{ $json.invoice_date }}', 'string'],
+			['vendor_name', '={{ $json.vendor_name }}', 'string'],
+			['total_amount', '={{ $json.total_amount }}', 'number'],
+			['currency', '={{ $json.currency }}', 'string'],
+			['line_items', '={{ ($json.line_items || []).length }}', 'number'],
+			['email_subject', "={{ $('New email with a PDF').item.json.subject }}", 'string'],
+			['file', '={{ $json._meta.fileName }}', 'string'],
+		],
+		false,
+		[660, 0],
+	);
+	const sheet = add(d, {
+		name: 'Append to Google Sheets',
+		type: 'n8n-nodes-base.googleSheets',
+		typeVersion: 4.7,
+		position: [880, 0],
+		parameters: {
+			operation: 'append',
+			documentId: { __rl: true, mode: 'url', value: 'YOUR_GOOGLE_SHEET_URL' },
+			sheetName: { __rl: true, mode: 'name', value: 'Invoices' },
+			columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: [], schema: [] },
+			options: {},
+		},
+		credentials: { googleSheetsOAuth2Api: { id: null, name: 'Google Sheets account' } } as unknown as WorkflowNode['credentials'],
+	});
+	chain(d.b, gmail, extract, row, sheet);
+	return finish(d, 'Gmail invoice attachments to Google Sheets (anyformat)');
+}
+
+/** Anyformat Trigger: a purchase order finished extracting → a deal in HubSpot. */
+function triggerToCrm(t: DemoTargets): DemoWorkflow {
+	const d = draft(
+		t,
+		'anyformat-trigger-to-hubspot',
+		'Anyformat Trigger → HubSpot deal',
+		'Activate this workflow: the **Anyformat Trigger** registers its URL with anyformat (an **https://** URL: set N8N_WEBHOOK_URL) and starts on every finished purchase-order extraction, with the extracted fields. **HubSpot** creates a deal named after the order, with its total. Set the HubSpot credential (private app token) and pick the deal stage.',
+		{ width: 680, height: 210 },
+	);
+	const trigger = add(d, {
+		...anyformatNode(
+			d,
+			'Purchase order extracted',
+			t.anyformat.purchaseOrders,
+			{ workflowScope: 'one', events: ['extraction.completed'], includeData: true, output: 'simplified' },
+			'anyformatTrigger',
+		),
+		position: [0, 0],
+		webhookId: stableId('example', 'anyformatTriggerToCrm'),
+	});
+	const deal = add(d, {
+		name: 'Create HubSpot deal',
+		type: 'n8n-nodes-base.hubspot',
+		typeVersion: 2.2,
+		position: [240, 0],
+		parameters: {
+			authentication: 'appToken',
+			resource: 'deal',
+			operation: 'create',
+			stage: 'YOUR_HUBSPOT_DEAL_STAGE_ID',
+			additionalFields: {
+				dealName: '={{ $json.po_number }} – {{ $json.buyer_company }}',
+				amount: '={{ $json.order_total }}',
+				description: '=Purchase order of {{ $json.order_date }} from {{ $json.buyer_company }}, extracted by anyformat (file {{ $json._meta.fileName }}).',
+			},
+		},
+		credentials: { hubspotAppToken: { id: null, name: 'HubSpot account' } } as unknown as WorkflowNode['credentials'],
+	});
+	chain(d.b, trigger, deal);
+	return finish(d, 'Anyformat Trigger: purchase order to HubSpot deal');
+}
+
+/** The README's Quick start, for examples/ only: they need Gmail, Google Sheets and HubSpot accounts. */
+export function quickStartExamples(t: DemoTargets): DemoWorkflow[] {
+	return [gmailToSheets(t), triggerToCrm(t)];
+}
+
 /** Targets of examples/*.json: placeholders a user replaces, credentials matched by name on import. */
 export const EXAMPLE_TARGETS: DemoTargets = {
 	mode: 'example',
@@ -449,7 +566,11 @@ export const EXAMPLE_TARGETS: DemoTargets = {
 	},
 };
 
-/** An example workflow as an importable file (n8n's own export shape; credentials by name). */
+/**
+ * An example workflow as an importable file (credentials by name): what the editor's *Import from File* reads and,
+ * unchanged, the body `POST /api/v1/workflows` accepts (so no `meta`, `id`, `active` or `tags`, which the
+ * public API refuses as read-only).
+ */
 export function exampleFile(w: DemoWorkflow): Record<string, unknown> {
 	return {
 		name: w.workflow.name,
@@ -457,6 +578,10 @@ export function exampleFile(w: DemoWorkflow): Record<string, unknown> {
 		connections: w.workflow.connections,
 		settings: w.workflow.settings,
 		pinData: {},
-		meta: { templateCredsSetupCompleted: false },
 	};
+}
+
+/** Every file of examples/: the demo workflows for your own keys, then the quick-start ones. */
+export function exampleWorkflows(): DemoWorkflow[] {
+	return [...demoWorkflows(EXAMPLE_TARGETS), ...quickStartExamples(EXAMPLE_TARGETS)];
 }

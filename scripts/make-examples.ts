@@ -6,11 +6,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { REPO_ROOT } from '../test/e2e/support/paths';
-import { demoWorkflows, EXAMPLE_TARGETS, exampleFile } from './demo-workflows';
+import { exampleFile, exampleWorkflows } from './demo-workflows';
 
 const examplesDir = join(REPO_ROOT, 'examples');
 
-for (const workflow of demoWorkflows(EXAMPLE_TARGETS)) {
+for (const workflow of exampleWorkflows()) {
 	const file = join(examplesDir, `${workflow.key}.json`);
 	writeFileSync(file, `${JSON.stringify(exampleFile(workflow), null, '\t')}\n`);
 	console.log(`wrote ${file}`);

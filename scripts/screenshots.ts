@@ -5,11 +5,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { AGENT_NODE, AGENT_TOOLS, agentPrompt, agentWorkflow, documentAgentScript } from '../test/e2e/support/agent';
+import { startFakeModel } from '../test/e2e/support/fake-model';
 import { freePort, isPortFree } from '../test/e2e/support/n8n-instance';
 import { E2E_STATE_ROOT, REPO_ROOT } from '../test/e2e/support/paths';
 import { sleep } from '../test/e2e/support/wait';
 import { Browser, type Page } from './chromium';
 import { startDemo, type Demo } from './demo';
+import { SAMPLE_PURCHASE_ORDER_TEXT } from './samples';
 
 const DOCS = join(REPO_ROOT, 'docs');
 const VIEWPORT = { width: 1440, height: 900 };
@@ -69,6 +72,14 @@ async function closeNode(page: Page): Promise<void> {
 /** Shows the output panel's items as JSON (the table view makes nested values very tall). */
 async function outputAsJson(page: Page): Promise<void> {
 	await page.click('[data-test-id="output-panel"] [data-test-id="radio-button-json"]');
+	await settle(page, 500);
+}
+
+ /** Shows the input panel's items as a schema: the Binary view would show the file's folder on this machine. */
+async function inputAsSchema(page: Page): Promise<void> {
+	await page.click('[data-test-id="ndv-input-panel"] [data-test-id="radio-button-schema"]', { timeoutMs: 5_000 }).catch(async () => {
+		await page.click('[data-test-id="input-panel"] [data-test-id="radio-button-schema"]', { timeoutMs: 5_000 });
+	});
 	await settle(page, 500);
 }
 
@@ -133,6 +144,49 @@ const SHOTS: Shot[] = [
 	{ workflow: 'anesya-trigger', node: 'Anesya Trigger', panel: 'webhooks', file: 'anesya-trigger.png' },
 ];
 
+/**
+ * The AI Agent of test/e2e/support/agent.ts in the demo's n8n, run from the editor against the scripted model:
+ * the canvas with every tool run, then the agent's answer.
+ */
+async function agentShots(page: Page, demo: Demo, log: (s: string) => void): Promise<void> {
+	// the receipt the Anesya shot above extracted is the extract the agent reads
+	const extract = demo.sandbox.anesya.extracts.find((e) => e.status === 'FINISHED');
+	if (!extract) throw new Error('no finished Anesya extract in the sandbox to show the agent');
+	const task = { workflowHint: 'purchase order', text: SAMPLE_PURCHASE_ORDER_TEXT, extractId: extract.id };
+	const model = await startFakeModel(documentAgentScript(task));
+	try {
+		const openAi = await demo.api.createCredential('openAiApi', { apiKey: 'sk-not-a-real-key', url: model.url }, 'Local scripted model (no API key)');
+		const workflow = agentWorkflow({
+			start: { kind: 'manual', question: agentPrompt(task) },
+			credentials: { ...demo.record.credentials, openAiApi: { id: openAi.id, name: openAi.name } },
+			model: model.model,
+			name: 'Sandbox – AI Agent with the Anyformat and Anesya tools',
+		});
+		const created = await demo.api.createWorkflow(workflow);
+		await page.goto(`${demo.record.running!.editorUrl}/workflow/${created.id}`);
+		await page.waitFor(`document.querySelectorAll('[data-test-id="canvas-node"]').length > 0`, 'the agent canvas');
+		await settle(page);
+		await fitView(page);
+		await executeWorkflow(page, [AGENT_NODE]);
+		await page.waitFor(
+			Object.values(AGENT_TOOLS)
+				.map((n) => `document.querySelector(${JSON.stringify(`${canvasNode(n)} [data-test-id="canvas-node-status-success"]`)})`)
+				.join(' && '),
+			'every tool to show its run',
+			30_000,
+		);
+		await fitView(page);
+		await shoot(page, 'ai-agent-tools.png', log);
+		await openNode(page, AGENT_NODE);
+		await outputAsJson(page);
+		await shoot(page, 'ai-agent-answer.png', log);
+		await closeNode(page);
+		log(`agent: ${model.calls.length} model calls: ${model.calls.map((c) => ('call' in c.turn ? c.turn.call.name : 'answer')).join(' → ')}`);
+	} finally {
+		await model.close();
+	}
+}
+
 async function main(): Promise<void> {
 	const log = (s: string) => process.stdout.write(`${s}\n`);
 	mkdirSync(DOCS, { recursive: true });
@@ -153,10 +207,16 @@ async function main(): Promise<void> {
 			}
 			if (shot.canvas) await shoot(page, shot.canvas, log);
 			await openNode(page, shot.node);
-			await (shot.panel === 'output' ? outputAsJson(page) : showWebhookUrls(page));
+			if (shot.panel === 'output') {
+				await outputAsJson(page);
+				await inputAsSchema(page);
+			} else {
+				await showWebhookUrls(page);
+			}
 			await shoot(page, shot.file, log);
 			await closeNode(page);
 		}
+		await agentShots(page, demo, log);
 	} finally {
 		await browser?.close();
 		await demo.stop();

@@ -11,6 +11,8 @@ export interface ExtractedValue {
 	/** A human correction made in the vendor's review UI; wins over `value` when set. */
 	valueOverride?: unknown;
 	unit?: string | null;
+	/** What the API sent when `value` was converted to its declared type (e.g. "10.00" for 10). */
+	rawValue?: unknown;
 }
 
 /** A repeating group (line items): rows of named values. */
@@ -53,6 +55,7 @@ export function extractedValue(value: unknown, details: Partial<Omit<ExtractedVa
 		verificationStatus: details.verificationStatus ?? null,
 		valueOverride: details.valueOverride,
 		unit: details.unit,
+		...(details.rawValue === undefined ? {} : { rawValue: details.rawValue }),
 	};
 }
 
@@ -74,6 +77,7 @@ function detail(field: ExtractedField): unknown {
 		evidence: field.evidence,
 	};
 	if (field.unit !== undefined && field.unit !== null) out.unit = field.unit;
+	if (field.rawValue !== undefined) out.rawValue = field.rawValue as IDataObject[string];
 	if (hasOverride(field)) {
 		out.overridden = true;
 		out.extractedValue = field.value as IDataObject[string];

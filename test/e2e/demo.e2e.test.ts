@@ -4,20 +4,21 @@
  *  - it prints the editor URL and the login, and the demo's n8n has the credentials and workflows;
  *  - demo workflow (1) run like the editor's "Execute workflow" writes a CSV whose rows are the sample
  *    invoice's line items; the other demo workflows (trigger, Anesya, review routing) give their results;
- *  - examples/*.json are the same workflows with placeholders, importable with credentials matched by name;
+ *  - examples/*.json are the same workflows with placeholders (plus the README's quick-start ones), importable
+ *    unchanged through the public API (POST /api/v1/workflows) with credentials matched by name;
  *  - SIGTERM stops n8n, its task runner and the sandbox: no process left, ports free;
  *  - a second run on the same state keeps the user's changes, creates nothing twice, and registers the
  *    Anyformat Trigger with the new sandbox again; Ctrl-C (SIGINT) stops it cleanly too.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
 import { readDemoRecord, DEMO_OWNER, type DemoRecord } from '../../scripts/demo';
 import { SANDBOX_IDS } from '../../scripts/demo-sandbox';
-import { demoWorkflows, EXAMPLE_TARGETS, exampleFile } from '../../scripts/demo-workflows';
+import { exampleFile, exampleWorkflows } from '../../scripts/demo-workflows';
 import { N8nApi, type Execution, type WorkflowJson } from './support/n8n-api';
 import { freePorts } from './support/n8n-instance';
 import { E2E_STATE_ROOT, newestMtime, REPO_ROOT } from './support/paths';
@@ -326,10 +327,19 @@ describe('npm run demo', () => {
 		expect(outputOf(execution, 'Approve automatically')).toEqual([]);
 	});
 
-	it('examples/*.json are the demo workflows with placeholders, importable with credentials matched by name', async () => {
-		const examples = demoWorkflows(EXAMPLE_TARGETS);
+	it('examples/*.json (demo workflows with placeholders + quick-start ones) import through the public API as they are', async () => {
+		const examples = exampleWorkflows();
+		expect(readdirSync(join(REPO_ROOT, 'examples')).filter((f) => f.endsWith('.json')).sort()).toEqual(examples.map((e) => `${e.key}.json`).sort());
 		const anyformat = await api.createCredential('anyformatApi', { apiKey: 'not-used', baseUrl: 'http://127.0.0.1:9' }, 'Anyformat account');
 		const anesya = await api.createCredential('anesyaApi', { apiToken: 'not-used', baseUrl: 'http://127.0.0.1:9' }, 'Anesya account');
+		// every node type at its version, as this n8n knows them: a parameter the type does not have is a typo
+		const known = new Map<string, Set<string>>();
+		for (const t of await api.nodeTypes()) {
+			for (const v of ([] as unknown[]).concat(t.version as number | number[])) {
+				known.set(`${t.name}@${String(v)}`, new Set((t.properties as Array<{ name: string }>).map((p) => p.name)));
+			}
+		}
+		const imported: string[] = [];
 		for (const example of examples) {
 			const file = join(REPO_ROOT, 'examples', `${example.key}.json`);
 			const onDisk = JSON.parse(readFileSync(file, 'utf8')) as WorkflowJson;
@@ -337,21 +347,26 @@ describe('npm run demo', () => {
 			const text = JSON.stringify(onDisk);
 			expect(text).not.toContain(REPO_ROOT);
 			expect(text).not.toMatch(/sandbox/i);
-
-			// POST it as it is (no credential IDs): n8n resolves the credentials by name
-			const created = await api.publicApi<WorkflowJson & { id: string }>('POST', '/workflows', {
-				name: onDisk.name,
-				nodes: onDisk.nodes,
-				connections: onDisk.connections,
-				settings: onDisk.settings,
-			});
-			expect(created.status).toBe(200);
-			for (const node of created.body.nodes.filter((n) => n.credentials)) {
-				const [type] = Object.keys(node.credentials!);
-				expect(node.credentials![type].id).toBe(type === 'anyformatApi' ? anyformat.id : anesya.id);
+			for (const node of onDisk.nodes) {
+				const properties = known.get(`${node.type}@${node.typeVersion}`);
+				expect([example.key, node.name, properties ? 'known' : 'unknown type/version']).toEqual([example.key, node.name, 'known']);
+				expect([example.key, node.name, Object.keys(node.parameters).filter((p) => !properties!.has(p))]).toEqual([example.key, node.name, []]);
 			}
+
+			// the file, unchanged, is the body (it is also what the editor's Import from File reads)
+			const created = await api.publicApi<WorkflowJson & { id: string }>('POST', '/workflows', onDisk);
+			expect([example.key, created.status]).toEqual([example.key, 200]);
+			for (const node of created.body.nodes.filter((n) => n.credentials)) {
+				for (const [type, ref] of Object.entries(node.credentials!)) {
+					// ours are matched by name; other services' (Gmail, Google Sheets, HubSpot) stay to be picked
+					if (type === 'anyformatApi') expect(ref.id).toBe(anyformat.id);
+					if (type === 'anesyaApi') expect(ref.id).toBe(anesya.id);
+				}
+			}
+			imported.push(`${example.key}.json -> workflow ${created.body.id} (${created.body.nodes.length} nodes)`);
 			await api.deleteWorkflow(created.body.id);
 		}
+		process.stdout.write(`\nexamples imported with POST /api/v1/workflows:\n  ${imported.join('\n  ')}\n`);
 		await api.deleteCredential(anyformat.id);
 		await api.deleteCredential(anesya.id);
 	});

@@ -11,12 +11,16 @@ import { ANYFORMAT_PAGE_SIZE, anyformatBody, anyformatPage, SUBMISSION_TIER } fr
 import { collectionChecker, shapeCollection, type CollectionJob } from './checker';
 import { postDocument } from './documentInput';
 
-/** What one item runs: a document (a file or text part), or a file uploaded earlier. */
-export type RunInput = { label: string; part: () => Promise<MultipartPart> } | { label: string; fileId: string };
+/**
+ * What one item runs: a document (a file or text part), or a file uploaded earlier. `label` names it
+ * in messages; `fileName` is the document's file name, when it has one (`_meta.fileName`).
+ */
+export type RunInput = { label: string; fileName?: string } & ({ part: () => Promise<MultipartPart> } | { fileId: string });
 
 /** One item's submission to a workflow; the receipt is anyformat's `{id, status, workflow_id, version_id}`. */
 export interface CollectionSubmission extends Submission<IDataObject> {
 	workflowId: string;
+	fileName?: string;
 }
 
 /** Runs of a workflow created since `since`: what a lost answer may have started. */
@@ -87,12 +91,12 @@ function contentOf(body: IDataObject): string {
 const anyformatSubmission: Omit<SubmissionSpec<CollectionSubmission, IDataObject, CollectionJob, IDataObject>, 'prepare'> = {
 	jobsOf: (receipt, submission, itemIndex) =>
 		typeof receipt.id === 'string' && receipt.id
-			? [{ workflowId: submission.workflowId, collectionId: receipt.id, itemIndex, fileName: submission.label }]
+			? [{ workflowId: submission.workflowId, collectionId: receipt.id, itemIndex, fileName: submission.fileName }]
 			: [],
 	idOf: (job) => job.collectionId,
 	checker: collectionChecker,
 	shape: shapeCollection,
-	receiptOutput: (receipt, submission) => [{ ...receipt, _meta: { fileName: submission.label ?? null } }],
+	receiptOutput: (receipt, submission) => [{ ...receipt, _meta: { fileName: submission.fileName ?? null } }],
 	sameDocument: (mine, theirs) => contentOf(mine) === contentOf(theirs),
 	wording: {
 		jobRef: (job) => `collection ${job.collectionId}`,
@@ -123,11 +127,12 @@ export function extractionOperation(describe: (ctx: IExecuteFunctions, itemIndex
 			const signal = ctx.getExecutionCancelSignal?.();
 			if ('fileId' in input) {
 				const send = async () => await runUploadedFile(ctx, workflowId, input.fileId, itemIndex);
-				return { label: input.label, workflowId, route: directRoute(ctx, workflowId, send, signal) };
+				return { label: input.label, fileName: input.fileName, workflowId, route: directRoute(ctx, workflowId, send, signal) };
 			}
 			const send = async () => await postDocument(ctx, { workflowId, endpoint: 'run', part: await input.part(), itemIndex });
 			return {
 				label: input.label,
+				fileName: input.fileName,
 				workflowId,
 				route: directRoute(ctx, workflowId, send, signal),
 				exactRoute: stagedRoute(ctx, workflowId, input.part, itemIndex, signal),

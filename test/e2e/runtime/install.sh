@@ -80,13 +80,45 @@ cp "$SRC/package.json" "$SRC/package-lock.json" "$DIR/n8n/"
 # @msgpackr-extract/msgpackr-extract-darwin-arm64), so the lockfile npm wrote has no entry for them and `npm ci`
 # refuses it as "out of sync" (EUSAGE "Missing: ... from lock file"). `npm install` on a copy of the lockfile installs
 # exactly the locked versions; afterwards we check the copy did not drift from the committed lockfile.
-echo "== npm install (locked) in $DIR/n8n: a few minutes (~2400 packages, sqlite3 is compiled); log: $DIR/npm-install.log"
+echo "== npm install (locked) in $DIR/n8n: ~2400 packages, sqlite3 is compiled from source; log: $DIR/npm-install.log"
+echo "   (measured on 2 cores: 4-8 minutes and ~3 GB of disk; progress every ${PROGRESS_EVERY:=15} s)"
 rm -rf "$DIR/n8n/node_modules"
-(cd "$DIR/n8n" && "$NPM_CLI" install --prefer-offline --foreground-scripts --no-audit --no-fund --loglevel=warn) \
-  > "$DIR/npm-install.log" 2>&1 || { tail -60 "$DIR/npm-install.log" >&2; echo "install.sh: npm install failed (full log: $DIR/npm-install.log)" >&2; exit 1; }
+(cd "$DIR/n8n" && exec "$NPM_CLI" install --prefer-offline --foreground-scripts --no-audit --no-fund --loglevel=warn) \
+  > "$DIR/npm-install.log" 2>&1 &
+NPM_PID=$!
+# The lockfile's top-level packages, to say how far unpacking got; the log says which install script runs.
+WANT_TOP=$("$NODE_BIN" -e 'const l=require(process.argv[1]);console.log(Object.keys(l.packages).filter(k=>/^node_modules\/(@[^/]+\/)?[^/]+$/.test(k)).length)' "$SRC/package-lock.json")
+install_phase() {
+  local log=$DIR/npm-install.log nm=$DIR/n8n/node_modules script have
+  script=$(grep -E '^> [^ ]+@[^ ]+ (preinstall|install|postinstall)' "$log" 2>/dev/null | tail -1 | awk '{print $2}') || true
+  if [ -n "$script" ]; then
+    case "$script" in sqlite3@*) echo "building sqlite3 from source (C++ compile, the longest step)";; *) echo "running install scripts ($script)";; esac
+    return
+  fi
+  have=0
+  [ -d "$nm" ] && have=$(find "$nm" -mindepth 1 -maxdepth 2 -name package.json -path "$nm/*/package.json" 2>/dev/null | wc -l)
+  have=$(( have + $( [ -d "$nm" ] && find "$nm" -mindepth 3 -maxdepth 3 -name package.json -path "$nm/@*/*/package.json" 2>/dev/null | wc -l || echo 0) ))
+  if [ "$have" -gt 0 ]; then echo "unpacking packages ($have of $WANT_TOP top-level)"; else echo "resolving and downloading packages"; fi
+}
+TICKS=0
+while kill -0 "$NPM_PID" 2>/dev/null; do
+  sleep 1
+  TICKS=$((TICKS + 1))
+  if [ $((TICKS % PROGRESS_EVERY)) -eq 0 ]; then
+    E=$(( $(date +%s) - START ))
+    printf '   %dm%02ds  %s, %s on disk\n' $((E / 60)) $((E % 60)) "$(install_phase)" "$(du -sh "$DIR/n8n" 2>/dev/null | cut -f1)"
+  fi
+done
+wait "$NPM_PID" || { tail -60 "$DIR/npm-install.log" >&2; echo "install.sh: npm install failed (full log: $DIR/npm-install.log)" >&2; exit 1; }
 grep -E '^(added|changed|removed|up to date)' "$DIR/npm-install.log" | tail -1 || true
-# npm drops entries the lockfile marks "extraneous"; anything else that differs is drift worth a warning.
-LOCKED_TREE='const l=require(process.argv[1]);for(const[k,v]of Object.entries(l.packages))if(!v.extraneous)console.log(k,v.version)'
+# npm drops entries the lockfile marks "extraneous", and records optional packages for other platforms
+# (e.g. @msgpackr-extract/msgpackr-extract-darwin-arm64) that it never installs here: neither is drift.
+LOCKED_TREE='const l=require(process.argv[1]);
+const fits=(list,v)=>!list||list.includes(v)||(list.every(x=>x.startsWith("!"))&&!list.includes("!"+v));
+for(const[k,v]of Object.entries(l.packages)){
+  if(v.extraneous)continue;
+  if(v.optional&&!(fits(v.os,process.platform)&&fits(v.cpu,process.arch)))continue;
+  console.log(k,v.version)}'
 if ! DRIFT=$(diff <("$NODE_BIN" -e "$LOCKED_TREE" "$SRC/package-lock.json") <("$NODE_BIN" -e "$LOCKED_TREE" "$DIR/n8n/package-lock.json")); then
   echo "install.sh: WARNING: the installed tree differs from $SRC/package-lock.json (regenerate the lockfile?):" >&2
   printf '%s\n' "$DRIFT" | head -20 >&2

@@ -41,19 +41,19 @@ export const description: INodeProperties[] = [
 				name: 'Extract With Schema',
 				value: 'extractWithSchema',
 				description: 'Extract fields from a document with one of your schemas',
-				action: 'Extract with a schema',
+				action: 'Extract fields from a file with a schema',
 			},
 			{
 				name: 'Extract With Workflow',
 				value: 'extractWithWorkflow',
 				description: 'Send one or more documents to a workflow set up in the Anesya dashboard',
-				action: 'Extract with a workflow',
+				action: 'Extract fields from files with a dashboard workflow',
 			},
 			{
 				name: 'Get',
 				value: 'get',
 				description: 'Get an extract and its extracted fields',
-				action: 'Get an extract',
+				action: 'Get an extract with its fields',
 			},
 			{
 				name: 'Get Many',

@@ -21,7 +21,7 @@ export const description: INodeProperties[] = [
 				name: 'Get',
 				value: 'get',
 				description: 'Get an extraction schema and its field definitions',
-				action: 'Get a schema',
+				action: 'Get a schema with its fields',
 			},
 			{
 				name: 'Get Many',

@@ -19,5 +19,5 @@ export const description = updateDisplayOptions(
 
 export const executeBatch = extractionOperation(async (ctx: IExecuteFunctions, itemIndex: number) => {
 	const file = await readInputDocument(ctx, itemIndex);
-	return { label: file.fileName, part: async () => ({ field: 'file', file: await file.load() }) };
+	return { label: file.fileName, fileName: file.fileName, part: async () => ({ field: 'file', file: await file.load() }) };
 });

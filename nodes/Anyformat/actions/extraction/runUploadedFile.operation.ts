@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { submissionOutputProperties } from '../../../shared/descriptions';
@@ -24,7 +24,16 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+/**
+ * The name File → Upload gave the file, when this item is its output (same file_id): the run's results do
+ * not carry it, and looking it up would cost a request per item.
+ */
+function uploadedFileName(json: IDataObject | undefined, fileId: string): string | undefined {
+	return json && json.file_id === fileId && typeof json.filename === 'string' && json.filename ? json.filename : undefined;
+}
+
 export const executeBatch = extractionOperation(async (ctx: IExecuteFunctions, itemIndex: number) => {
 	const fileId = requiredId(ctx, itemIndex, 'fileId', 'File ID', 'Map the "file_id" output by File → Upload.');
-	return { label: `file ${fileId}`, fileId };
+	const fileName = uploadedFileName(ctx.getInputData()[itemIndex]?.json, fileId);
+	return { label: fileName ? `"${fileName}"` : `file ${fileId}`, fileName, fileId };
 });

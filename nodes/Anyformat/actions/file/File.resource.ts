@@ -35,7 +35,7 @@ export const description: INodeProperties[] = [
 				name: 'Upload',
 				value: 'upload',
 				description: 'Store a file in a workflow without extracting it yet (run it later with Extraction → Run Uploaded File)',
-				action: 'Upload a file',
+				action: 'Upload a file without extracting it',
 			},
 		],
 		default: 'upload',

@@ -27,7 +27,7 @@ export const description: INodeProperties[] = [
 				name: 'Get',
 				value: 'get',
 				description: 'Get the status of a legacy job and, once processed, its results',
-				action: 'Get a job',
+				action: 'Get a legacy job with its results',
 			},
 		],
 		default: 'get',

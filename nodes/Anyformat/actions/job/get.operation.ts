@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { outputProperty, readShapeOptions, resultOptionsProperty } from '../../../shared/descriptions';
 import { ApiRequestError } from '../../../shared/errors';
 import { shapeResult } from '../../../shared/items';
+import { withFieldTypes, workflowFieldTypes } from '../../helpers/fieldTypes';
 import { parseAnyformatResults } from '../../helpers/results';
 import { anyformatBody } from '../../transport';
 import { jobIdOf, jobIdProperty } from './jobId';
@@ -34,5 +35,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 		workflowId: (body.workflow_id ?? body.workflow ?? null) as string | null,
 		processedAt: (body.processed_at ?? null) as string | null,
 	};
-	return parseAnyformatResults(body, meta).flatMap((result) => shapeResult(result, shape));
+	const results = parseAnyformatResults(body, meta);
+	// The legacy API sends numbers as text ("10.00"): type them as the workflow declares, like the v2 results.
+	const types = shape.output !== 'raw' && meta.workflowId ? await workflowFieldTypes(this, meta.workflowId, itemIndex) : undefined;
+	return results.flatMap((result) => shapeResult(types ? { ...result, fields: withFieldTypes(result.fields, types) } : result, shape));
 }

@@ -45,7 +45,7 @@ export const description: INodeProperties[] = [
 				name: 'Get',
 				value: 'get',
 				description: 'Get a workflow and its fields',
-				action: 'Get a workflow',
+				action: 'Get a workflow with its fields',
 			},
 			{
 				name: 'Get Many',

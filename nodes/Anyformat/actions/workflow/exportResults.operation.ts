@@ -3,8 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { invalidInput } from '../../../shared/errors';
 import { binaryOutputItem } from '../../../shared/binary';
-import { outputBinaryFieldProperty, readOutputBinaryField } from '../../../shared/descriptions';
+import { outputBinaryFieldProperty, outputProperty, readOutputBinaryField, readShapeOptions, resultOptionsProperty } from '../../../shared/descriptions';
+import { shapeResult, type ShapeOptions } from '../../../shared/items';
+import { isObject } from '../../../shared/values';
 import { exportFilterQuery } from '../../helpers/exportFilters';
+import { withFieldTypes, workflowFieldTypes } from '../../helpers/fieldTypes';
+import { parseAnyformatResults } from '../../helpers/results';
 import { anyformatBody, anyformatRequest } from '../../transport';
 import { workflowIdOf, workflowLocator } from '../common.descriptions';
 
@@ -82,12 +86,14 @@ const properties: INodeProperties[] = [
 		default: 'json',
 	},
 	{ ...outputBinaryFieldProperty, displayOptions: { show: { outputFormat: ['csv', 'jsonl'] } } },
+	{ ...outputProperty, displayOptions: { show: { outputFormat: ['json'] } } },
+	{ ...resultOptionsProperty, displayOptions: { show: { outputFormat: ['json'] }, hide: { output: ['raw'] } } },
 	{
 		displayName: 'Results as Lists',
 		name: 'asLists',
 		type: 'boolean',
 		default: false,
-		displayOptions: { show: { outputFormat: ['json'] } },
+		displayOptions: { show: { outputFormat: ['json'], output: ['raw'] } },
 		description: 'Whether to wrap every single extracted value in a list, so each field has the same shape whether it holds one value or several',
 	},
 	{
@@ -120,12 +126,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 	const path = `/workflows/${encodeURIComponent(workflowId)}/results/`;
 
 	if (format === 'json') {
-		if (this.getNodeParameter('asLists', itemIndex, false) as boolean) qs.as_lists = 'true';
+		const shape = readShapeOptions(this, itemIndex);
+		if (shape.output === 'raw' && (this.getNodeParameter('asLists', itemIndex, false) as boolean)) qs.as_lists = 'true';
 		const body = await anyformatBody(this, { method: 'GET', path, qs, timeoutMs: 300_000, itemIndex });
 		// Keyed by file name: one item per document.
-		return Object.entries(body ?? {}).map(([fileName, entry]) =>
-			entry && typeof entry === 'object' && !Array.isArray(entry) ? { file_name: fileName, ...(entry as IDataObject) } : { file_name: fileName, value: entry },
+		const entries = Object.entries(body ?? {}).map(([fileName, entry]) =>
+			isObject(entry) ? { file_name: fileName, ...entry } : { file_name: fileName, value: entry as IDataObject[string] },
 		);
+		if (shape.output === 'raw') return entries;
+		return await shapeExportEntries(this, entries, workflowId, shape, itemIndex);
 	}
 
 	const field = readOutputBinaryField(this, itemIndex);
@@ -137,5 +146,22 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 		fileName: `anyformat-results-${workflowId}.${extension}`,
 		mimeType,
 		json: { workflowId, outputFormat: format },
+	});
+}
+
+/**
+ * Export entries shaped like every other operation's results: the legacy API's text numbers typed as the
+ * workflow declares (one workflow lookup), `_meta` with the file name and status. A document not processed yet
+ * has no results: it comes out as its `_meta` only.
+ */
+async function shapeExportEntries(ctx: IExecuteFunctions, entries: IDataObject[], workflowId: string, shape: ShapeOptions, itemIndex: number) {
+	const processed = entries.some((entry) => entry.status === 'processed');
+	const types = processed ? await workflowFieldTypes(ctx, workflowId, itemIndex) : undefined;
+	return entries.flatMap((entry) => {
+		const meta: IDataObject = { fileName: entry.file_name, status: entry.status ?? null, workflowId };
+		if (entry.status !== 'processed') return [{ _meta: meta }];
+		return parseAnyformatResults({ results: entry.results ?? {} }, meta).flatMap((result) =>
+			shapeResult(types ? { ...result, fields: withFieldTypes(result.fields, types) } : result, shape),
+		);
 	});
 }

@@ -222,6 +222,25 @@ describe('Extraction → Run Uploaded File, Get Result, Delete', () => {
 		expect(items[0].json.invoice_number).toBe('INV-1005');
 		expect(submissions()).toHaveLength(1);
 		expect(submissions()[0].route).toBe('POST /v2/workflows/{workflow_id}/files/{file_id}/run/');
+		// a File ID typed in: the name is not known without another request
+		expect(items[0].json._meta).not.toHaveProperty('fileName');
+	});
+
+	it('keeps the file name when the item comes from File → Upload, without asking the API for it', async () => {
+		const upload = await uploadDirectly(invoiceText(7), 'staged-7.txt');
+		fake.clearLog();
+		const { items, error } = await env.run(
+			{ resource: 'extraction', operation: 'runUploadedFile', workflow: workflowParam(), fileId: '={{ $json.file_id }}' },
+			{ items: [{ json: { ...upload, filename: 'staged-7.txt' } }] },
+		);
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ invoice_number: 'INV-1007', _meta: { fileName: 'staged-7.txt' } });
+		expect(fake.log.map((e) => e.route)).not.toContain('GET /v2/workflows/{workflow_id}/files/');
+		const receipt = await env.run(
+			{ resource: 'extraction', operation: 'runUploadedFile', workflow: workflowParam(), fileId: '={{ $json.file_id }}', waitForCompletion: false },
+			{ items: [{ json: { ...upload, filename: 'staged-7.txt' } }] },
+		);
+		expect(receipt.items[0].json._meta).toEqual({ fileName: 'staged-7.txt' });
 	});
 
 	it('Get Result: waits through 412 to 200, reports not-ready without waiting, and 422 with the reason', async () => {

@@ -1,6 +1,7 @@
 import { documentFromText } from '../../../../fake-api';
 import { startAnyformatEnv, type AnyformatTestEnv } from '../../anyformat-env';
 import { INVOICE_TEXT } from '../../../../fake-api/test-helpers';
+import { ACME_INVOICE_SIMPLIFIED } from '../../../../fixtures/invoices';
 
 describe('Anyformat → Job (Legacy) → Get', () => {
 	let env: AnyformatTestEnv;
@@ -11,37 +12,37 @@ describe('Anyformat → Job (Legacy) → Get', () => {
 	/** A legacy v1 run of `text`; processed at once unless `finish` is false. */
 	const job = (text = INVOICE_TEXT, finish: 'processed' | 'error' | false = 'processed') => {
 		const workflowId = env.createWorkflow();
-		const record = env.fake.anyformat.createCollection(workflowId, 'v1-run', [{ document: documentFromText(text, 'invoice.txt') }], { start: true });
+		// an unfinished job is never started, so it cannot finish before the node looks, however slow the machine
+		const record = env.fake.anyformat.createCollection(workflowId, 'v1-run', [{ document: documentFromText(text, 'invoice.txt') }], { start: finish !== false });
 		if (finish) env.fake.anyformat.completeNow(record.id, finish);
 		return { workflowId, jobId: record.v1JobId, collectionId: record.id };
 	};
 	const get = (jobId: string | number, extra: Record<string, unknown> = {}) => ({ resource: 'job', operation: 'get', jobId, ...extra });
 
-	it('outputs the results of a processed job, simplified, with the job in _meta', async () => {
+	it('outputs the results of a processed job, simplified and typed as the workflow declares, with the job in _meta', async () => {
 		const { jobId, workflowId } = job();
 		const { items, error } = await env.run(get(jobId));
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);
+		// the legacy API sends numbers as text ("1250.00"); Simplified types them like the v2 results
 		expect(items[0].json).toEqual({
-			invoice_number: 'INV-2024-0847',
-			issue_date: '2024-03-15',
-			total_amount: '1250.00',
-			currency: 'USD',
-			paid: true,
-			line_items: [
-				{ description: 'Consulting Services', quantity: '10.00', amount: '1000.00' },
-				{ description: 'Travel', quantity: '1.00', amount: '250.00' },
-			],
+			...ACME_INVOICE_SIMPLIFIED,
 			_meta: { jobId, workflowId, processedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
 		});
-		expect(env.fake.log.map((e) => [e.route, e.auth])).toEqual([['GET /jobs/{id}/', { scheme: 'x-api-key', valid: true }]]);
+		// the field types come from the workflow: one lookup
+		expect(env.fake.log.map((e) => [e.route, e.auth.valid])).toEqual([
+			['GET /jobs/{id}/', true],
+			['GET /v2/workflows/{workflow_id}/', true],
+		]);
+		expect(env.fake.log[0].auth.scheme).toBe('x-api-key');
 	});
 
 	it('Detailed output carries confidence, evidence and unit; the review threshold flags weak fields', async () => {
 		const { jobId } = job();
 		const { items } = await env.run(get(jobId, { output: 'detailed', resultOptions: { reviewThreshold: 80 } }));
 		expect(items[0].json.total_amount).toEqual({
-			value: '1250.00',
+			value: 1250,
+			rawValue: '1250.00',
 			confidence: expect.any(Number),
 			verificationStatus: 'not_verified',
 			evidence: [{ text: 'Total: $1,250.00', page_number: 1 }],
@@ -62,6 +63,24 @@ describe('Anyformat → Job (Legacy) → Get', () => {
 			['Travel', 'INV-2024-0847', 1],
 		]);
 		expect(items.every((i) => (i.pairedItem as { item: number }).item === 0)).toBe(true);
+	});
+
+	it('looks the workflow up once for many jobs of it', async () => {
+		const first = job();
+		const second = env.fake.anyformat.createCollection(first.workflowId, 'v1-run', [{ document: documentFromText(INVOICE_TEXT, 'b.txt') }], { start: true });
+		env.fake.anyformat.completeNow(second.id, 'processed');
+		const { items } = await env.run(
+			{ resource: 'job', operation: 'get', jobId: '={{ $json.job }}' },
+			{ items: [{ json: { job: first.jobId } }, { json: { job: second.v1JobId } }] },
+		);
+		expect(items.map((i) => i.json.total_amount)).toEqual([1250, 1250]);
+		expect(env.fake.log.filter((e) => e.route === 'GET /v2/workflows/{workflow_id}/')).toHaveLength(1);
+	});
+
+	it('Raw output makes no workflow lookup', async () => {
+		const { jobId } = job();
+		await env.run(get(jobId, { output: 'raw' }));
+		expect(env.fake.log.map((e) => e.route)).toEqual(['GET /jobs/{id}/']);
 	});
 
 	it('Raw output is the API body', async () => {

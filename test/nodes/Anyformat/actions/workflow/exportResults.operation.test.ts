@@ -2,6 +2,7 @@ import { documentFromText } from '../../../../fake-api';
 import { startAnyformatEnv, type AnyformatTestEnv } from '../../anyformat-env';
 import { byId } from '../../../../helpers/n8n-harness';
 import { INVOICE_TEXT } from '../../../../fake-api/test-helpers';
+import { ACME_INVOICE_SIMPLIFIED } from '../../../../fixtures/invoices';
 
 describe('Anyformat → Workflow → Export Results', () => {
 	let env: AnyformatTestEnv;
@@ -28,10 +29,10 @@ describe('Anyformat → Workflow → Export Results', () => {
 	});
 	const lastQuery = () => env.fake.log[env.fake.log.length - 1].query;
 
-	it('JSON: outputs one item per document with its status and results', async () => {
+	it('JSON, Raw: outputs one item per document with its status and results as the API sends them', async () => {
 		const workflowId = env.createWorkflow();
 		addDocuments(workflowId, ['invoice-001.txt', 'invoice-002.txt', 'late.txt'], ['late.txt']);
-		const { items, error } = await env.run(exportResults(workflowId));
+		const { items, error } = await env.run(exportResults(workflowId, { output: 'raw' }));
 		expect(error).toBeUndefined();
 		expect(items.map((i) => [i.json.file_name, i.json.status])).toEqual([
 			['invoice-001.txt', 'processed'],
@@ -47,9 +48,38 @@ describe('Anyformat → Workflow → Export Results', () => {
 	it('JSON with Results as Lists wraps single values in lists', async () => {
 		const workflowId = env.createWorkflow();
 		addDocuments(workflowId, ['invoice-001.txt']);
-		const { items } = await env.run(exportResults(workflowId, { asLists: true }));
+		const { items } = await env.run(exportResults(workflowId, { output: 'raw', asLists: true }));
 		expect(lastQuery()).toEqual({ output_format: 'json', as_lists: 'true' });
 		expect((items[0].json.results as Record<string, unknown[]>).invoice_number).toEqual([expect.objectContaining({ value: 'INV-2024-0847' })]);
+	});
+
+	it('JSON, Simplified (default): one item per document shaped like the other operations, numbers typed', async () => {
+		const workflowId = env.createWorkflow();
+		addDocuments(workflowId, ['invoice-001.txt', 'late.txt'], ['late.txt']);
+		const { items, error } = await env.run(exportResults(workflowId));
+		expect(error).toBeUndefined();
+		expect(items.map((i) => i.json)).toEqual([
+			{ ...ACME_INVOICE_SIMPLIFIED, _meta: { fileName: 'invoice-001.txt', status: 'processed', workflowId } },
+			{ _meta: { fileName: 'late.txt', status: expect.stringMatching(/^(pending|in_progress)$/), workflowId } },
+		]);
+		// Results as Lists is a Raw-only option: the export is asked without it, the workflow once for the types
+		expect(env.fake.log.map((e) => [e.route, e.query])).toEqual([
+			['GET /workflows/{id}/results/', { output_format: 'json' }],
+			['GET /v2/workflows/{workflow_id}/', {}],
+		]);
+	});
+
+	it('JSON, Detailed and Split Into Items work as on the other operations', async () => {
+		const workflowId = env.createWorkflow();
+		addDocuments(workflowId, ['invoice-001.txt']);
+		const detailed = await env.run(exportResults(workflowId, { output: 'detailed', resultOptions: { reviewThreshold: 100 } }));
+		expect(detailed.items[0].json.total_amount).toMatchObject({ value: 1250, rawValue: '1250.00', confidence: expect.any(Number) });
+		expect(detailed.items[0].json.needsReview).toBe(true);
+		const split = await env.run(exportResults(workflowId, { resultOptions: { splitField: 'line_items' } }));
+		expect(split.items.map((i) => [i.json.description, i.json.amount, i.json.invoice_number])).toEqual([
+			['Consulting Services', 1000, 'INV-2024-0847'],
+			['Travel', 250, 'INV-2024-0847'],
+		]);
 	});
 
 	it('CSV: outputs one item with the table as a binary file', async () => {
@@ -89,6 +119,7 @@ describe('Anyformat → Workflow → Export Results', () => {
 		addDocuments(workflowId, ['invoice-new.txt', 'draft-invoice.txt', 'receipt.txt']);
 		const { items, error } = await env.run(
 			exportResults(workflowId, {
+				output: 'raw',
 				filters: {
 					fileName: { conditions: [{ match: 'contains', value: 'INVOICE' }, { match: 'notContains', value: 'draft' }] },
 					created: { conditions: [{ comparison: 'onOrAfter', date: '2024-12-20T00:00:00' }] },
