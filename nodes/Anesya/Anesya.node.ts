@@ -2,6 +2,7 @@ import { VersionedNodeType } from 'n8n-workflow';
 
 import { AnesyaV1 } from './v1/AnesyaV1.node';
 import { AnesyaV2 } from './v2/AnesyaV2.node';
+import { ANESYA_DEFAULT_VERSION } from './versioning';
 
 /**
  * Anesya has two API generations. Workflows store the node version, so version 1 keeps the 0.8.1
@@ -12,6 +13,6 @@ export class Anesya extends VersionedNodeType {
 	constructor() {
 		const latest = new AnesyaV2();
 		const { displayName, name, icon, group, description } = latest.description;
-		super({ 1: new AnesyaV1(), 2: latest }, { displayName, name, icon, group, description, defaultVersion: 2, usableAsTool: true });
+		super({ 1: new AnesyaV1(), 2: latest }, { displayName, name, icon, group, description, defaultVersion: ANESYA_DEFAULT_VERSION, usableAsTool: true });
 	}
 }

@@ -89,7 +89,7 @@ describe('Anesya versions', () => {
 	it('both versions are the same node to n8n: name, icon, credential, usable as a tool', () => {
 		for (const version of [1, 2]) {
 			const { description } = anesya.getNodeType(version);
-			expect(description).toMatchObject({ name: 'anesya', displayName: 'Anesya', icon: anesya.description.icon, usableAsTool: true });
+			expect(description).toMatchObject({ name: 'anesya', displayName: 'Anesya', icon: anesya.description.icon, usableAsTool: true, defaultVersion: 2 });
 			expect(description.credentials).toEqual([{ name: 'anesyaApi', required: true }]);
 		}
 	});

@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { anesyaProperties } from '../actions/properties';
 import { router } from '../actions/router';
-import { anesyaIcon } from '../icon';
+import { ANESYA_DEFAULT_VERSION, anesyaIcon } from '../versioning';
 import { listSearch } from '../methods';
 
 /** Node version 1: Anesya API 0.8.1 (tokens, servers, schemas, workflows), as saved workflows know it. */
@@ -15,6 +15,7 @@ export class AnesyaV1 implements INodeType {
 		group: ['transform'],
 		description: 'Extract structured data from documents with Anesya',
 		version: 1,
+		defaultVersion: ANESYA_DEFAULT_VERSION,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		defaults: { name: 'Anesya' },
 		usableAsTool: true,

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { anesyaIcon } from '../icon';
+import { ANESYA_DEFAULT_VERSION, anesyaIcon } from '../versioning';
 import { anesyaV2Properties } from './actions/properties';
 import { router } from './actions/router';
 
@@ -14,6 +14,7 @@ export class AnesyaV2 implements INodeType {
 		group: ['transform'],
 		description: 'Extract structured data from documents with Anesya',
 		version: 2,
+		defaultVersion: ANESYA_DEFAULT_VERSION,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		defaults: { name: 'Anesya' },
 		usableAsTool: true,
