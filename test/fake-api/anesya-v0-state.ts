@@ -5,14 +5,14 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 
-import type { AnesyaFake } from './anesya-state';
+import { anesyaWebhookSender, type AnesyaFake } from './anesya-state';
 import { documentFromFile } from './documents';
 import { UnknownResourceError } from './errors';
 import { extractForJsonSchema } from './extractor';
 import type { FakeHost } from './host';
 import { isoMicros, uuid } from './ids';
 import { ActiveJobs, isTerminal, progress, readyTime, resolveLatency, type TimedJob } from './lifecycle';
-import { standardWebhookHeaders, WebhookSender } from './webhooks';
+import { standardWebhookHeaders, type WebhookSender } from './webhooks';
 import type { DeliveryRecord, FakeDocument } from './types';
 
 export const V0_EVENTS = [
@@ -134,13 +134,7 @@ export class AnesyaV0Fake {
 		private readonly account: AnesyaFake,
 	) {
 		this.active = new ActiveJobs<Job>(host.scheduler, 'an0', (job) => this.finalize(job));
-		this.sender = new WebhookSender({
-			clock: host.clock,
-			retry: () => host.options.anesya.webhookRetry,
-			timeoutMs: () => host.options.anesya.webhookTimeoutMs,
-			userAgent: 'anesya-webhooks/fake',
-			onChange: (record) => host.emitDelivery(record),
-		});
+		this.sender = anesyaWebhookSender(host);
 	}
 
 	// ------------------------------------------------------------ documents

@@ -87,3 +87,41 @@ export function readPageRange(ctx: IExecuteFunctions, itemIndex: number, options
 	}
 	return { start, end };
 }
+
+/** A page range as Anesya's query parameters (both generations name them alike); empty when open. */
+export function pageRangeQuery(range: { start?: number; end?: number }): IDataObject {
+	const qs: IDataObject = {};
+	if (range.start !== undefined) qs.pdf_page_start = range.start;
+	if (range.end !== undefined) qs.pdf_page_end = range.end;
+	return qs;
+}
+
+/** Metadata Key / Metadata Value filters of a Get Many (both generations search metadata alike). */
+export function metadataFilterProperties(noun: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Metadata Key',
+			name: 'metaKey',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. order_id',
+			description: `Only ${noun} whose metadata has this key (with Metadata Value: this key holding that value)`,
+		},
+		{
+			displayName: 'Metadata Value',
+			name: 'metaValue',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 1234567890',
+			description: `Only ${noun} whose metadata holds this value`,
+		},
+	];
+}
+
+/** The metadata filters as query parameters. */
+export function metadataFilterQuery(filters: { metaKey?: string; metaValue?: string }): IDataObject {
+	const qs: IDataObject = {};
+	if (filters.metaKey?.trim()) qs.meta_key = filters.metaKey.trim();
+	if (filters.metaValue !== undefined && filters.metaValue !== '') qs.meta_value = filters.metaValue;
+	return qs;
+}

@@ -17,6 +17,7 @@ import {
 } from '../../shared/request';
 import type { RetryPolicy } from '../../shared/retry';
 import { isObject } from '../../shared/values';
+import { pageRangeQuery } from '../helpers/documentOptions';
 
 /** Uploads carry whole documents; give them longer than other requests. */
 const UPLOAD_TIMEOUT_MS = 300_000;
@@ -135,13 +136,18 @@ function wrongGeneration(expected: AnesyaGeneration): (credentials: ICredentialD
 	};
 }
 
-export const anesyaApi: VendorApi = {
+/** What both generations share: one host, one credential, the same retry policy. */
+const ANESYA_CONNECTION = {
 	name: 'Anesya',
 	credentialType: 'anesyaApi',
 	defaultBaseUrl: 'https://api.anesya.app',
 	secretFields: ['apiToken'],
 	retry: ANESYA_RETRY,
 	timeoutMs: 60_000,
+} satisfies Partial<VendorApi>;
+
+export const anesyaApi: VendorApi = {
+	...ANESYA_CONNECTION,
 	describeFailure: (failure) => {
 		// apiRequest hands over parsed bodies (then this is a no-op); raw bytes are decoded the same way.
 		const body = parseErrorBody(failure.body);
@@ -267,12 +273,7 @@ function describeV0ClientError(failure: ApiFailure, body: unknown): FailureWords
 }
 
 export const anesyaV0Api: VendorApi = {
-	name: 'Anesya',
-	credentialType: 'anesyaApi',
-	defaultBaseUrl: 'https://api.anesya.app',
-	secretFields: ['apiToken'],
-	retry: ANESYA_RETRY,
-	timeoutMs: 60_000,
+	...ANESYA_CONNECTION,
 	// Every v0 example has none; whether a slashed path works too is unknown.
 	trailingSlash: false,
 	describeFailure: (failure) => {
@@ -384,9 +385,7 @@ export async function uploadV0Document(
 	const parts: MultipartPart[] = [{ field: 'file', file: upload.file }];
 	if (upload.fileName) parts.push({ field: 'filename', text: upload.fileName });
 	if (upload.metadata && Object.keys(upload.metadata).length) parts.push({ field: 'metadata', text: JSON.stringify(upload.metadata) });
-	const qs: IDataObject = {};
-	if (upload.pageStart !== undefined) qs.pdf_page_start = upload.pageStart;
-	if (upload.pageEnd !== undefined) qs.pdf_page_end = upload.pageEnd;
+	const qs = pageRangeQuery({ start: upload.pageStart, end: upload.pageEnd });
 	const multipart = await buildMultipart(parts);
 	const { body } = await anesyaV0Request<unknown>(ctx, {
 		method: 'POST',

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { ANESYA_DEFAULT_VERSION, anesyaIcon } from '../versioning';
+import { anesyaIcon, anesyaVersionDescription } from '../versioning';
 import { anesyaV2Properties } from './actions/properties';
 import { router } from './actions/router';
 
@@ -12,15 +11,10 @@ export class AnesyaV2 implements INodeType {
 		name: 'anesya',
 		icon: anesyaIcon,
 		group: ['transform'],
-		description: 'Extract structured data from documents with Anesya',
 		version: 2,
-		defaultVersion: ANESYA_DEFAULT_VERSION,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		defaults: { name: 'Anesya' },
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'anesyaApi', required: true }],
+		...anesyaVersionDescription,
 		properties: anesyaV2Properties,
 	};
 

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readLimit, returnAllOrLimit } from '../../../../shared/descriptions';
+import { metadataFilterProperties, metadataFilterQuery } from '../../../helpers/documentOptions';
 import { anesyaV0List } from '../../../transport';
 
 const properties: INodeProperties[] = [
@@ -21,34 +22,17 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. invoice',
 				description: 'Only documents whose file name contains this text',
 			},
-			{
-				displayName: 'Metadata Key',
-				name: 'metaKey',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. order_id',
-				description: 'Only documents whose metadata has this key (with Metadata Value: this key holding that value)',
-			},
-			{
-				displayName: 'Metadata Value',
-				name: 'metaValue',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 1234567890',
-				description: 'Only documents whose metadata holds this value',
-			},
+			...metadataFilterProperties('documents'),
 		],
 	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['document'], operation: ['getAll'] } }, properties);
 
-/** The filters as query parameters (names inferred: Anesya documents the search, not its parameters). */
+/** The filters as query parameters (names inferred, as 0.8.1 names them: Anesya documents the search, not its parameters). */
 function filterQuery(filters: { search?: string; metaKey?: string; metaValue?: string }): IDataObject {
-	const qs: IDataObject = {};
+	const qs = metadataFilterQuery(filters);
 	if (filters.search?.trim()) qs.search = filters.search.trim();
-	if (filters.metaKey?.trim()) qs.meta_key = filters.metaKey.trim();
-	if (filters.metaValue?.trim()) qs.meta_value = filters.metaValue.trim();
 	return qs;
 }
 
