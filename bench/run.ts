@@ -68,7 +68,8 @@ async function anyformatRun(fake: FakeApi, maxInFlight?: number): Promise<RunFig
 async function anesyaRun(fake: FakeApi, maxInFlight?: number): Promise<RunFigures> {
 	fake.reset();
 	const schemaId = fake.anesya.createSchema({ name: 'Invoices', description: 'Invoices', schema: INVOICE_SCHEMA }).id;
-	const Anesya = builtNode<INodeType>('nodes/Anesya/Anesya.node.js', 'Anesya');
+	// The 0.8.1 operations: version 1 of the versioned Anesya node.
+	const Anesya = builtNode<INodeType>('nodes/Anesya/v1/AnesyaV1.node.js', 'AnesyaV1');
 	const items = Array.from({ length: N }, (_, i) => fileItem(buildTextPdf(invoiceText(i)), `invoice-${i}.pdf`, 'application/pdf', { n: i }));
 	const wallMs = await timed(
 		() =>

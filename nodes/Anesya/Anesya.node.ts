@@ -1,30 +1,18 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { VersionedNodeType } from 'n8n-workflow';
 
-import { anesyaProperties } from './actions/properties';
-import { router } from './actions/router';
-import { listSearch } from './methods';
+import { AnesyaV1 } from './v1/AnesyaV1.node';
+import { AnesyaV2 } from './v2/AnesyaV2.node';
+import { ANESYA_DEFAULT_VERSION } from './versioning';
 
-export class Anesya implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'Anesya',
-		name: 'anesya',
-		icon: { light: 'file:anesya.svg', dark: 'file:anesya.dark.svg' },
-		group: ['transform'],
-		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Extract structured data from documents with Anesya',
-		defaults: { name: 'Anesya' },
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'anesyaApi', required: true }],
-		properties: anesyaProperties,
-	};
-
-	methods = { listSearch };
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+/**
+ * Anesya has two API generations. Workflows store the node version, so version 1 keeps the 0.8.1
+ * operations of saved workflows exactly as they were, and new nodes get version 2, which speaks v0
+ * (documents, parsing, extract). The credential's API Generation must match (see transport).
+ */
+export class Anesya extends VersionedNodeType {
+	constructor() {
+		const latest = new AnesyaV2();
+		const { displayName, name, icon, group, description } = latest.description;
+		super({ 1: new AnesyaV1(), 2: latest }, { displayName, name, icon, group, description, defaultVersion: ANESYA_DEFAULT_VERSION, usableAsTool: true });
 	}
 }

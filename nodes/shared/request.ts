@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -35,6 +36,11 @@ export interface VendorApi {
 	trailingSlash?: boolean;
 	/** Turns a failure into a message (what happened) and a description (how to fix it). */
 	describeFailure(failure: ApiFailure): FailureWords;
+	/**
+	 * Why requests to this API cannot use the credential as it is set up (e.g. set to another API
+	 * generation); undefined when they can. Checked before anything is sent.
+	 */
+	refuseCredentials?(credentials: ICredentialDataDecryptedObject): FailureWords | undefined;
 }
 
 export interface ApiRequest {
@@ -42,9 +48,16 @@ export interface ApiRequest {
 	/**
 	 * Path below the credential's base URL (a trailing slash is added when the API wants one), or
 	 * an absolute URL the API handed out (a `polling_url`); absolute URLs must stay on the base
-	 * URL's host, so the credential is never sent elsewhere.
+	 * URL's host, so the credential is never sent elsewhere (unless `anonymous`).
 	 */
 	path: string;
+	/**
+	 * Sends no credential: for a URL the API handed out on another host (a pre-signed storage link),
+	 * which may then be on any host. Retries, pacing and messages work as for other requests.
+	 */
+	anonymous?: boolean;
+	/** Whether to follow a redirect (default: GETs only). One not followed is an answer when in `acceptStatus`. */
+	followRedirects?: boolean;
 	qs?: IDataObject;
 	body?: IDataObject | IDataObject[] | Buffer;
 	headers?: IDataObject;
@@ -78,6 +91,8 @@ interface Connection {
 	baseUrl: string;
 	secrets: string[];
 	gates: Map<string, RateGate>;
+	/** Kept for VendorApi.refuseCredentials; never logged or output. */
+	credentials: ICredentialDataDecryptedObject;
 }
 
 // One connection per execution context and credential type: credentials are read (and decrypted)
@@ -96,7 +111,7 @@ async function connectionFor(ctx: ApiContext, api: VendorApi): Promise<Connectio
 			const credentials = await ctx.getCredentials(api.credentialType);
 			const baseUrl = String(credentials.baseUrl || api.defaultBaseUrl).trim().replace(/\/+$/, '');
 			const secrets = api.secretFields.map((f) => String(credentials[f] ?? '')).filter(Boolean);
-			return { baseUrl, secrets, gates: new Map() };
+			return { baseUrl, secrets, gates: new Map(), credentials };
 		})();
 		byType.set(api.credentialType, connection);
 		connection.catch(() => byType!.delete(api.credentialType));
@@ -121,11 +136,14 @@ export function withTrailingSlash(path: string): string {
 	return query === undefined ? rooted : `${rooted}?${query}`;
 }
 
-/** Where a request goes: base URL + path, or an absolute URL on the base URL's host; `path` is for messages. */
-export function requestTarget(baseUrl: string, path: string, trailingSlash: boolean): { url: string; path: string } {
+/**
+ * Where a request goes: base URL + path, or an absolute URL on the base URL's host (any host when
+ * `anyHost`, for requests that carry no credential); `path` is for messages.
+ */
+export function requestTarget(baseUrl: string, path: string, trailingSlash: boolean, anyHost = false): { url: string; path: string } {
 	if (/^https?:\/\//i.test(path)) {
 		const target = new URL(path);
-		if (target.origin !== new URL(baseUrl).origin) {
+		if (!anyHost && target.origin !== new URL(baseUrl).origin) {
 			throw new Error(`Refusing to send the credential to ${target.origin}: it is not the Base URL's host`);
 		}
 		return { url: path, path: target.pathname };
@@ -198,12 +216,17 @@ export async function apiRequest<T = unknown>(
 ): Promise<ApiResponse<T>> {
 	const connection = await connectionFor(this, api);
 	const { method } = request;
-	const { url, path } = requestTarget(connection.baseUrl, request.path, api.trailingSlash ?? true);
+	const node = this.getNode();
+	const refused = request.anonymous ? undefined : api.refuseCredentials?.(connection.credentials);
+	if (refused) {
+		throw new ApiRequestError(node, { message: refused.message, description: refused.description, apiCode: refused.apiCode, itemIndex: request.itemIndex });
+	}
+	const { url, path } = requestTarget(connection.baseUrl, request.path, api.trailingSlash ?? true, request.anonymous);
 	const responseType = request.responseType ?? 'json';
 	const idempotent = request.idempotent ?? ['GET', 'HEAD', 'DELETE'].includes(method);
-	const gate = gateFor(connection, request.bucket ?? 'general');
+	// Another host has its own limits: its answers must not pace the API's requests.
+	const gate = gateFor(connection, request.bucket ?? (request.anonymous ? 'anonymous' : 'general'));
 	const retries = new RetryBudget(api.retry);
-	const node = this.getNode();
 	let attempts = 0;
 
 	const fail = (failure: Omit<ApiFailure, 'method' | 'path' | 'attempts'>): never => {
@@ -247,13 +270,14 @@ export async function apiRequest<T = unknown>(
 			ignoreHttpStatusErrors: true,
 			timeout: request.timeoutMs ?? api.timeoutMs,
 			// A redirected POST would silently turn into a GET; surface it instead.
-			disableFollowRedirect: method !== 'GET',
+			disableFollowRedirect: !(request.followRedirects ?? method === 'GET'),
 		};
 		if (request.signal) options.abortSignal = request.signal;
 
-		const sent = await this.helpers.httpRequestWithAuthentication
-			.call(this, api.credentialType, options)
-			.then(
+		const sending = request.anonymous
+			? this.helpers.httpRequest(options)
+			: this.helpers.httpRequestWithAuthentication.call(this, api.credentialType, options);
+		const sent = await sending.then(
 				(response) => ({ ok: true as const, response: response as IN8nHttpFullResponse }),
 				(error: unknown) => ({ ok: false as const, error }),
 			);

@@ -94,13 +94,7 @@ export class AnesyaFake {
 
 	constructor(private readonly host: FakeHost) {
 		this.active = new ActiveJobs(host.scheduler, 'an', (record) => this.finalize(record));
-		this.sender = new WebhookSender({
-			clock: host.clock,
-			retry: () => host.options.anesya.webhookRetry,
-			timeoutMs: () => host.options.anesya.webhookTimeoutMs,
-			userAgent: 'anesya-webhooks/fake',
-			onChange: (record) => host.emitDelivery(record),
-		});
+		this.sender = anesyaWebhookSender(host);
 	}
 
 	// ------------------------------------------------------------ schemas + workflows
@@ -444,6 +438,17 @@ export class AnesyaFake {
 	close(): void {
 		this.sender.close();
 	}
+}
+
+/** Dashboard webhook deliveries of either API generation: Anesya's retry and timeout options. */
+export function anesyaWebhookSender(host: FakeHost): WebhookSender {
+	return new WebhookSender({
+		clock: host.clock,
+		retry: () => host.options.anesya.webhookRetry,
+		timeoutMs: () => host.options.anesya.webhookTimeoutMs,
+		userAgent: 'anesya-webhooks/fake',
+		onChange: (record) => host.emitDelivery(record),
+	});
 }
 
 function publicSchema(s: AnesyaSchema): AnesyaSchema {

@@ -1,5 +1,5 @@
 /**
- * Anesya API 0.8.1 (served under /anesya): raw-token auth with simplejwt-shaped 401s, DRF pagination and
+ * Anesya API 0.8.1 (served under /anesya; v0 under /anesya/v0 is in anesya-v0.ts): raw-token auth with simplejwt-shaped 401s, DRF pagination and
  * validation errors, extracts, workflow uploads, schemas, document/image downloads.
  */
 import {
@@ -112,7 +112,7 @@ export class AnesyaApi {
 		}
 		const bearer = /^bearer\s+(.+)$/i.exec(raw);
 		const token = bearer ? (options.acceptBearer ? bearer[1].trim() : raw) : raw;
-		const valid = options.tokens.includes(token);
+		const valid = options.tokens.includes(token) || (options.crossGenerationKeys && options.apiKeys.includes(token));
 		log.auth = { scheme: bearer ? 'bearer' : 'raw', valid };
 		if (valid) return { ok: true, token };
 		const expired = options.expiredTokens.includes(token);
@@ -347,7 +347,7 @@ export class AnesyaApi {
 
 // ---------------------------------------------------------------- helpers
 
-function unauthorized(detail: string, code: string, message: string | null): FakeResponse {
+export function unauthorized(detail: string, code: string, message: string | null): FakeResponse {
 	return jsonResponse(
 		401,
 		{
@@ -359,7 +359,7 @@ function unauthorized(detail: string, code: string, message: string | null): Fak
 	);
 }
 
-function validateDocument(part: FormPart | undefined): string | undefined {
+export function validateDocument(part: FormPart | undefined): string | undefined {
 	if (!part || part.filename === undefined) return 'No file was submitted.';
 	if (part.data.length === 0) return 'The submitted file is empty.';
 	const ext = extensionOf(part.filename);
@@ -367,7 +367,7 @@ function validateDocument(part: FormPart | undefined): string | undefined {
 	return undefined;
 }
 
-function parseFormOrError(req: RequestInfo): { form: FormParts } | { error: FakeResponse } {
+export function parseFormOrError(req: RequestInfo): { form: FormParts } | { error: FakeResponse } {
 	try {
 		return { form: parseForm(header(req.headers, 'content-type'), req.body) };
 	} catch (error) {
@@ -376,7 +376,7 @@ function parseFormOrError(req: RequestInfo): { form: FormParts } | { error: Fake
 	}
 }
 
-function pageRange(query: URLSearchParams): { start?: number; end?: number } | { errors: Record<string, string[]> } {
+export function pageRange(query: URLSearchParams): { start?: number; end?: number } | { errors: Record<string, string[]> } {
 	const errors: Record<string, string[]> = {};
 	const start = intParam(query, 'pdf_page_start');
 	const end = intParam(query, 'pdf_page_end');
@@ -387,7 +387,7 @@ function pageRange(query: URLSearchParams): { start?: number; end?: number } | {
 }
 
 /** Keeps pages start..end (1-based, inclusive) of a PDF; other documents ignore the range. */
-function selectPages(document: FakeDocument, start?: number, end?: number): { document: FakeDocument; pages: number } | { error: Record<string, string[]> } {
+export function selectPages(document: FakeDocument, start?: number, end?: number): { document: FakeDocument; pages: number } | { error: Record<string, string[]> } {
 	if (document.kind !== 'pdf' || (start === undefined && end === undefined)) return { document, pages: document.pages };
 	const first = start ?? 1;
 	if (first > document.pages) return { error: { pdf_page_start: [`The document has only ${document.pages} page(s).`] } };
@@ -398,7 +398,7 @@ function selectPages(document: FakeDocument, start?: number, end?: number): { do
 }
 
 /** meta_key alone: key exists; meta_value alone: some value equals it; both: metadata[key] equals value. */
-function metadataMatches(metadata: Record<string, unknown> | null, key?: string, value?: string): boolean {
+export function metadataMatches(metadata: Record<string, unknown> | null, key?: string, value?: string): boolean {
 	if (!key && !value) return true;
 	const m = metadata ?? {};
 	if (key && value) return key in m && String(m[key]) === value;
@@ -406,7 +406,7 @@ function metadataMatches(metadata: Record<string, unknown> | null, key?: string,
 	return Object.values(m).some((v) => String(v) === value);
 }
 
-function paginate<T>(req: RequestInfo, items: T[], render: (item: T) => unknown): FakeResponse {
+export function paginate<T>(req: RequestInfo, items: T[], render: (item: T) => unknown): FakeResponse {
 	const page = intParam(req.query, 'page') ?? 1;
 	const requested = intParam(req.query, 'size') ?? DEFAULT_PAGE_SIZE;
 	const size = Number.isNaN(requested) || requested < 1 ? DEFAULT_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
@@ -454,7 +454,7 @@ function getPath(obj: Record<string, unknown>, path: string): unknown {
 	return path.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), obj);
 }
 
-function safeJson(text: string): unknown {
+export function safeJson(text: string): unknown {
 	try {
 		return JSON.parse(text);
 	} catch {

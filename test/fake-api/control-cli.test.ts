@@ -120,7 +120,7 @@ describe('cli', () => {
 		try {
 			expect(lines).toHaveLength(1);
 			const printed = JSON.parse(lines[0]);
-			expect(printed).toEqual({ url: fake.url, urls: { anyformat: fake.url, anesya: `${fake.url}/anesya` }, pid: process.pid });
+			expect(printed).toEqual({ url: fake.url, urls: { anyformat: fake.url, anesya: `${fake.url}/anesya`, storage: fake.urls.storage }, pid: process.pid });
 			const res = await v2(fake, '/v2/workflows/wf-demo/', {}, 'af_cli');
 			expect(res.json.name).toBe('Invoice Processing');
 			fake.reset();

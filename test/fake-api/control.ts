@@ -84,7 +84,27 @@ const router = new Router<Handler, null>()
 		api.anesya.setCredits(token, credits);
 		return jsonResponse(200, { ok: true });
 	}, null)
-	.add('POST', '/_fake/anesya/deliveries/{id}/redeliver', (api, _b, p) => jsonResponse(202, api.anesya.redeliver(p.id)), null);
+	.add('POST', '/_fake/anesya/deliveries/{id}/redeliver', (api, _b, p) => jsonResponse(202, api.anesya.redeliver(p.id)), null)
+	.add('POST', '/_fake/anesya/v0/webhooks', (api, body) => {
+		const list = Array.isArray(body) ? body : (object(body) as { webhooks?: unknown }).webhooks;
+		if (!Array.isArray(list)) throw new ControlError(400, 'expected [{event, url}] or {"webhooks": [{event, url}]}');
+		return jsonResponse(200, api.anesyaV0.setWebhooks(list as never));
+	}, null)
+	.add('POST', '/_fake/anesya/v0/urls', (api, body) => {
+		const { url, text, base64, fileName, contentType } = object(body) as Record<string, unknown>;
+		if (typeof url !== 'string' || typeof fileName !== 'string' || (typeof text !== 'string' && typeof base64 !== 'string')) {
+			throw new ControlError(400, 'expected {"url", "fileName", "text" or "base64", "contentType"?}');
+		}
+		const data = typeof base64 === 'string' ? Buffer.from(base64, 'base64') : (text as string);
+		api.anesyaV0.serveUrl(url, { data, fileName, contentType: typeof contentType === 'string' ? contentType : undefined });
+		return jsonResponse(200, { ok: true });
+	}, null)
+	.add('POST', '/_fake/anesya/v0/jobs/{id}/complete', (api, body, p) => {
+		const outcome = optionalString(body, 'outcome');
+		if (outcome && !['FINISHED', 'PARTIAL_FINISHED', 'ERROR'].includes(outcome)) throw new ControlError(400, 'outcome must be FINISHED, PARTIAL_FINISHED or ERROR');
+		return jsonResponse(200, api.anesyaV0.completeNow(p.id, outcome as never));
+	}, null)
+	.add('POST', '/_fake/anesya/v0/deliveries/{id}/redeliver', (api, _b, p) => jsonResponse(202, api.anesyaV0.redeliver(p.id)), null);
 
 export function handleControl(api: FakeApiServer, req: RequestInfo): FakeResponse {
 	const path = req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
@@ -156,6 +176,7 @@ function serialisableOptions(api: FakeApiServer): Record<string, unknown> {
 		anesya: {
 			...o.anesya,
 			tokens: o.anesya.tokens.map(maskSecret),
+			apiKeys: o.anesya.apiKeys.map(maskSecret),
 			expiredTokens: o.anesya.expiredTokens.map(maskSecret),
 			latencyMs: typeof o.anesya.latencyMs === 'function' ? 'function' : o.anesya.latencyMs,
 		},
@@ -185,6 +206,14 @@ function stateOf(api: FakeApiServer): Record<string, unknown> {
 			webhooks: api.anesya.webhooks,
 			deliveries: api.anesya.deliveries,
 			credits: api.anesya.creditBalances(maskSecret),
+			v0: {
+				documents: api.anesyaV0.documents.map(({ bytes, ...document }) => ({ ...document, bytes: bytes.length })),
+				parsings: api.anesyaV0.parsings,
+				extracts: api.anesyaV0.extracts,
+				// Webhook secrets are test data that out-of-process tests need to verify signatures.
+				webhooks: api.anesyaV0.webhooks,
+				deliveries: api.anesyaV0.deliveries,
+			},
 		},
 		logSize: api.log.length,
 	};

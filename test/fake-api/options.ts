@@ -32,6 +32,11 @@ export interface ResolvedAnesyaOptions {
 	rateLimits: AnesyaRateLimits | false;
 	webhookRetry: WebhookRetryOptions;
 	webhookTimeoutMs: number;
+	apiKeys: string[];
+	crossGenerationKeys: boolean;
+	v0WebhookSigning: 'standard' | 'hmac-sha256' | 'none';
+	v0DownloadLinkTtlMs: number;
+	v0ListShape: 'page' | 'array';
 }
 
 export interface ResolvedOptions {
@@ -61,6 +66,7 @@ export const DEFAULT_ANESYA_CREDITS = 1_000_000;
 /** The credentials the fake accepts unless told otherwise; tests import these instead of repeating them. */
 export const DEFAULT_ANYFORMAT_KEY = 'af_test_key';
 export const DEFAULT_ANESYA_TOKEN = 'anesya_test_token';
+export const DEFAULT_ANESYA_V0_KEY = 'anesya_v0_test_key';
 
 export function defaultOptions(): ResolvedOptions {
 	return {
@@ -85,6 +91,11 @@ export function defaultOptions(): ResolvedOptions {
 			rateLimits: false,
 			webhookRetry: DEFAULT_WEBHOOK_RETRY,
 			webhookTimeoutMs: 5000,
+			apiKeys: [DEFAULT_ANESYA_V0_KEY],
+			crossGenerationKeys: false,
+			v0WebhookSigning: 'standard',
+			v0DownloadLinkTtlMs: 60_000,
+			v0ListShape: 'page',
 		},
 		faults: {},
 		sidecarText: {},
@@ -132,5 +143,10 @@ function mergeAnesya(current: ResolvedAnesyaOptions, partial: AnesyaOptions): Re
 	if (partial.rateLimits !== undefined) next.rateLimits = partial.rateLimits === false ? false : { ...(current.rateLimits || {}), ...partial.rateLimits };
 	if (partial.webhookRetry) next.webhookRetry = { ...current.webhookRetry, ...partial.webhookRetry };
 	if (partial.webhookTimeoutMs !== undefined) next.webhookTimeoutMs = partial.webhookTimeoutMs;
+	if (partial.apiKeys) next.apiKeys = [...partial.apiKeys];
+	if (partial.crossGenerationKeys !== undefined) next.crossGenerationKeys = partial.crossGenerationKeys;
+	if (partial.v0WebhookSigning !== undefined) next.v0WebhookSigning = partial.v0WebhookSigning;
+	if (partial.v0DownloadLinkTtlMs !== undefined) next.v0DownloadLinkTtlMs = partial.v0DownloadLinkTtlMs;
+	if (partial.v0ListShape !== undefined) next.v0ListShape = partial.v0ListShape;
 	return next;
 }

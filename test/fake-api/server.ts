@@ -8,6 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { AnesyaApi, ANESYA_PREFIX } from './anesya';
 import { AnesyaFake } from './anesya-state';
+import { AnesyaV0Api } from './anesya-v0';
+import { AnesyaV0Fake } from './anesya-v0-state';
 import { v1Error, v2Error, NOT_FOUND_DETAIL } from './anyformat-errors';
 import { AnyformatPublicApi } from './anyformat-public';
 import { AnyformatFake } from './anyformat-state';
@@ -40,12 +42,15 @@ export class FakeApiServer extends EventEmitter {
 	readonly log: RequestLogEntry[] = [];
 	readonly anyformat: AnyformatFake;
 	readonly anesya: AnesyaFake;
+	readonly anesyaV0: AnesyaV0Fake;
 	url = '';
-	urls = { anyformat: '', anesya: '' };
+	urls = { anyformat: '', anesya: '', storage: '' };
 	port = 0;
 
 	private currentOptions: ResolvedOptions;
 	private readonly server: Server;
+	/** The storage host Anesya v0 downloads redirect to: another port, so another origin. */
+	private readonly storage: Server;
 	private readonly sockets = new Set<Socket>();
 	private readonly slowTimers = new Set<NodeJS.Timeout>();
 	private readonly waiters = new Set<Waiter>();
@@ -57,6 +62,7 @@ export class FakeApiServer extends EventEmitter {
 	private readonly v1: AnyformatV1Api;
 	private readonly publicApi = new AnyformatPublicApi();
 	private readonly anesyaApi: AnesyaApi;
+	private readonly anesyaV0Api: AnesyaV0Api;
 	private seq = 0;
 	private closed = false;
 
@@ -86,13 +92,20 @@ export class FakeApiServer extends EventEmitter {
 		this.v2 = new AnyformatV2Api(host, this.anyformat);
 		this.v1 = new AnyformatV1Api(host, this.anyformat);
 		this.anesyaApi = new AnesyaApi(host, this.anesya);
+		this.anesyaV0 = new AnesyaV0Fake(host, this.anesya);
+		this.anesyaV0Api = new AnesyaV0Api(host, this.anesya, this.anesyaV0, () => this.urls.storage);
 		this.server = createServer((req, res) => {
 			this.onRequest(req, res).catch((error: unknown) => this.onInternalError(res, error));
 		});
-		this.server.on('connection', (socket) => {
-			this.sockets.add(socket);
-			socket.on('close', () => this.sockets.delete(socket));
+		this.storage = createServer((req, res) => {
+			this.onStorageRequest(req, res).catch((error: unknown) => this.onInternalError(res, error));
 		});
+		for (const server of [this.server, this.storage]) {
+			server.on('connection', (socket) => {
+				this.sockets.add(socket);
+				socket.on('close', () => this.sockets.delete(socket));
+			});
+		}
 		this.applySeed();
 	}
 
@@ -108,11 +121,19 @@ export class FakeApiServer extends EventEmitter {
 				resolve();
 			});
 		});
+		await new Promise<void>((resolve, reject) => {
+			this.storage.once('error', reject);
+			this.storage.listen(0, this.currentOptions.host, () => {
+				this.storage.off('error', reject);
+				resolve();
+			});
+		});
 		const address = this.server.address() as AddressInfo;
 		this.port = address.port;
 		const host = this.currentOptions.host === '0.0.0.0' || this.currentOptions.host === '::' ? '127.0.0.1' : this.currentOptions.host;
-		this.url = `http://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
-		this.urls = { anyformat: this.url, anesya: `${this.url}${ANESYA_PREFIX}` };
+		const origin = (port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+		this.url = origin(this.port);
+		this.urls = { anyformat: this.url, anesya: `${this.url}${ANESYA_PREFIX}`, storage: origin((this.storage.address() as AddressInfo).port) };
 	}
 
 	// ------------------------------------------------------------ public controls
@@ -153,6 +174,7 @@ export class FakeApiServer extends EventEmitter {
 		this.scheduler.cancelAll();
 		this.anyformat.reset();
 		this.anesya.reset();
+		this.anesyaV0.reset();
 		this.faults.restart();
 		this.limiter.reset();
 		this.log.length = 0;
@@ -165,6 +187,7 @@ export class FakeApiServer extends EventEmitter {
 	tick(): void {
 		this.anyformat.sweep();
 		this.anesya.sweep();
+		this.anesyaV0.sweep();
 	}
 
 	/**
@@ -213,10 +236,12 @@ export class FakeApiServer extends EventEmitter {
 		this.slowTimers.clear();
 		this.anyformat.close();
 		this.anesya.close();
-		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+		this.anesyaV0.close();
+		const closed = [this.server, this.storage].map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
 		this.server.closeAllConnections();
+		this.storage.closeAllConnections();
 		for (const socket of this.sockets) socket.destroy();
-		await closed;
+		await Promise.all(closed);
 	}
 
 	// ------------------------------------------------------------ request pipeline
@@ -326,6 +351,55 @@ export class FakeApiServer extends EventEmitter {
 		this.write(res, gateway, entry);
 	}
 
+	/**
+	 * The storage host behind Anesya v0 downloads: GET /storage/{id}/{name}?expires&signature serves the file. Like
+	 * an object store's pre-signed URL it wants no other credentials: a request carrying X-API-Key or Authorization
+	 * is refused, which proves a client does not forward the Anesya key. Logged (vendor 'storage'), never faulted.
+	 */
+	private async onStorageRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://fake.invalid');
+		const method = (req.method ?? 'GET').toUpperCase();
+		const entry: RequestLogEntry = {
+			seq: ++this.seq,
+			at: this.clock(),
+			vendor: 'storage',
+			method,
+			path: url.pathname,
+			query: queryObject(url.searchParams),
+			route: '',
+			status: 0,
+			auth: { scheme: detectScheme('storage', req.headers), valid: false },
+			submission: false,
+			bodyBytes: 0,
+		};
+		this.log.push(entry);
+		await readBody(req, MAX_BODY_BYTES).catch(() => undefined);
+		const xml = (status: number, code: string, message: string): FakeResponse => ({
+			status,
+			headers: { 'content-type': 'application/xml' },
+			body: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`),
+		});
+		const match = /^\/storage\/([^/]+)\/[^/]+$/.exec(url.pathname);
+		let response: FakeResponse;
+		if (!match || method !== 'GET') {
+			response = xml(404, 'NoSuchKey', 'The specified key does not exist.');
+		} else {
+			entry.route = 'GET /storage/{id}/{name}';
+			entry.jobIds = [match[1]];
+			if (entry.auth.scheme !== 'none') {
+				response = xml(400, 'InvalidArgument', 'Only one auth mechanism allowed: this pre-signed URL must be requested without Authorization or X-API-Key headers.');
+			} else {
+				const link = this.anesyaV0.resolveLink(match[1], url.searchParams);
+				entry.auth.valid = 'record' in link;
+				response =
+					'record' in link
+						? { status: 200, headers: { 'content-type': link.record.document.contentType }, body: link.record.document.bytes }
+						: xml(403, 'AccessDenied', link.refused);
+			}
+		}
+		this.write(res, response, entry);
+	}
+
 	private routeFor(vendor: Vendor, method: string, path: string): { route: string; submission: boolean } {
 		switch (vendor) {
 			case 'anyformat-v2':
@@ -333,7 +407,7 @@ export class FakeApiServer extends EventEmitter {
 			case 'anyformat-v1':
 				return this.v1.routeFor(method, path);
 			case 'anesya':
-				return this.anesyaApi.routeFor(method, path);
+				return AnesyaV0Api.owns(path) ? this.anesyaV0Api.routeFor(method, path, ANESYA_PREFIX) : this.anesyaApi.routeFor(method, path);
 			case 'public':
 				return { route: this.publicApi.routeFor(method, path), submission: false };
 			default:
@@ -342,7 +416,7 @@ export class FakeApiServer extends EventEmitter {
 	}
 
 	private dispatch(vendor: Vendor, info: RequestInfo, entry: RequestLogEntry): FakeResponse {
-		if (vendor === 'anesya') return this.anesyaApi.handle(info, entry);
+		if (vendor === 'anesya') return AnesyaV0Api.owns(info.path) ? this.anesyaV0Api.handle(info, entry) : this.anesyaApi.handle(info, entry);
 		// anyformat: "Requests without [a trailing slash] receive a 301 Moved Permanently redirect".
 		if (!info.path.endsWith('/')) {
 			const slashed = `${info.path}/`;

@@ -2,10 +2,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { startScriptedServer } from '../helpers/scripted-server';
 import type { FakeApi } from './index';
-import { DEFAULT_ANESYA_TOKEN, DEFAULT_ANYFORMAT_KEY } from './options';
+import { DEFAULT_ANESYA_TOKEN, DEFAULT_ANESYA_V0_KEY, DEFAULT_ANYFORMAT_KEY } from './options';
 
 export const AF_KEY = DEFAULT_ANYFORMAT_KEY;
 export const ANESYA_TOKEN = DEFAULT_ANESYA_TOKEN;
+export const ANESYA_V0_KEY = DEFAULT_ANESYA_V0_KEY;
 
 export interface Fetched {
 	status: number;
@@ -40,6 +41,11 @@ export function v1(fake: FakeApi, path: string, init: RequestInit = {}, key = AF
 /** Anesya with the raw token. */
 export function an(fake: FakeApi, path: string, init: RequestInit = {}, token = ANESYA_TOKEN): Promise<Fetched> {
 	return call(`${fake.urls.anesya}${path}`, { ...init, headers: { authorization: token, ...(init.headers as Record<string, string>) } });
+}
+
+/** Anesya v0 with X-API-Key (`path` below /v0, e.g. '/documents'). */
+export function an0(fake: FakeApi, path: string, init: RequestInit = {}, key = ANESYA_V0_KEY): Promise<Fetched> {
+	return call(`${fake.urls.anesya}/v0${path}`, { ...init, headers: { 'x-api-key': key, ...(init.headers as Record<string, string>) } });
 }
 
 export function jsonBody(value: unknown): RequestInit {

@@ -1,8 +1,10 @@
 /** Public types of the fake anyformat + Anesya server. Everything other code is written against lives here. */
 
-export type Vendor = 'anyformat-v2' | 'anyformat-v1' | 'anesya' | 'public' | 'control' | 'unknown';
+/** 'storage' = the host Anesya v0 downloads redirect to (its own port: another origin). */
+export type Vendor = 'anyformat-v2' | 'anyformat-v1' | 'anesya' | 'storage' | 'public' | 'control' | 'unknown';
 
-export type AuthScheme = 'bearer' | 'x-api-key' | 'raw' | 'none';
+/** 'both' = an Anesya v0 request carrying Authorization and X-API-Key. */
+export type AuthScheme = 'bearer' | 'x-api-key' | 'raw' | 'both' | 'none';
 
 export interface RequestLogEntry {
 	seq: number;
@@ -117,7 +119,7 @@ export interface AnyformatRateLimits {
 }
 
 export interface AnesyaRateLimits {
-	/** POST /extract/ and POST /workflow/{id}/extract/. */
+	/** POST /extract/ and POST /workflow/{id}/extract/; v0: POST /v0/parsing and /v0/extract. */
 	submission?: RateWindow;
 	/** Every other authenticated route. */
 	general?: RateWindow;
@@ -156,6 +158,16 @@ export interface AnesyaOptions {
 	rateLimits?: AnesyaRateLimits | false;
 	webhookRetry?: WebhookRetryOptions;
 	webhookTimeoutMs?: number;
+	/** v0 API keys (X-API-Key). */
+	apiKeys?: string[];
+	/** Whether a v0 key also works as a 0.8.1 token and vice versa (unknown for the real service; default false). */
+	crossGenerationKeys?: boolean;
+	/** How v0 deliveries are signed with the webhook's secret (the scheme is undocumented; default 'standard'). */
+	v0WebhookSigning?: 'standard' | 'hmac-sha256' | 'none';
+	/** Lifetime of the pre-signed links v0 downloads redirect to (default 60 000 ms). */
+	v0DownloadLinkTtlMs?: number;
+	/** Answer GET /v0/documents as a DRF page (default) or a bare array (the list format is undocumented). */
+	v0ListShape?: 'page' | 'array';
 }
 
 /** Data created on start and again after every reset() (handy for the demo sandbox and the CLI). */

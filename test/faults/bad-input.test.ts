@@ -3,7 +3,8 @@
 // call the API at all — invalid input never costs a request, let alone a submission.
 import type { INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 
-import { Anesya } from '../../nodes/Anesya/Anesya.node';
+// The 0.8.1 operations are version 1 of the versioned Anesya node.
+import { AnesyaV1 as Anesya } from '../../nodes/Anesya/v1/AnesyaV1.node';
 import { Anyformat } from '../../nodes/Anyformat/Anyformat.node';
 import { buildTextPdf, startFakeApi, type FakeApi } from '../fake-api';
 import { invoiceText } from '../fixtures/invoices';

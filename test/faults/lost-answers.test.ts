@@ -6,7 +6,7 @@
 // order; every extra paid submission must be named on its item; other clients' documents never count.
 import type { IDataObject, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 
-import { Anesya } from '../../nodes/Anesya/Anesya.node';
+import { AnesyaV1 as Anesya } from '../../nodes/Anesya/v1/AnesyaV1.node';
 import { Anyformat } from '../../nodes/Anyformat/Anyformat.node';
 import { ACTED_FAULT_KINDS, buildTextPdf, startFakeApi, type FakeApi, type FaultKind, type FaultRequest, type RequestLogEntry } from '../fake-api';
 import { INVOICE_SCHEMA, invoiceText, invoiceWorkflow } from '../fixtures/invoices';

@@ -2,7 +2,8 @@
 // batch completes and each error is paired to its item; the API key never appears anywhere.
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { Anesya } from '../../nodes/Anesya/Anesya.node';
+// The 0.8.1 operations are version 1 of the versioned Anesya node.
+import { AnesyaV1 as Anesya } from '../../nodes/Anesya/v1/AnesyaV1.node';
 import { Anyformat } from '../../nodes/Anyformat/Anyformat.node';
 import { buildTextPdf, startFakeApi, type FakeApi } from '../fake-api';
 import { INVOICE_SCHEMA, invoiceText, invoiceWorkflow } from '../fixtures/invoices';

@@ -42,17 +42,21 @@ function setPath(target: IDataObject, key: string, value: unknown) {
 	target[key] = value as IDataObject[string];
 }
 
-/** Applies a credential's generic `authenticate` block the way n8n's CredentialsHelper does. */
-export function applyGenericAuthentication(
+/**
+ * Applies a credential's `authenticate` the way n8n's CredentialsHelper does: a function is called,
+ * a generic block has its keys and values resolved as expressions.
+ */
+export async function applyCredentialAuthentication(
 	workflow: Workflow,
 	node: INode,
 	credentials: ICredentialDataDecryptedObject,
 	typeName: string,
 	options: IHttpRequestOptions,
-): IHttpRequestOptions {
+): Promise<IHttpRequestOptions> {
 	const type = credentialTypes[typeName];
+	if (typeof type?.authenticate === 'function') return await type.authenticate(credentials, options);
 	const authenticate = type?.authenticate as IAuthenticateGeneric | undefined;
-	if (!authenticate || typeof authenticate === 'function' || authenticate.type !== 'generic') return options;
+	if (!authenticate || authenticate.type !== 'generic') return options;
 	const resolve = (value: unknown) =>
 		typeof value === 'string' && value.startsWith('=')
 			? workflow.expression.getParameterValue(value, null, 0, 0, node.name, [], 'internal', {
@@ -91,7 +95,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		_workflow: Workflow,
 		node: INode,
 	): Promise<IHttpRequestOptions> {
-		return applyGenericAuthentication(this.workflowRef.workflow!, node, credentials, typeName, requestOptions);
+		return await applyCredentialAuthentication(this.workflowRef.workflow!, node, credentials, typeName, requestOptions);
 	}
 
 	async preAuthentication(): Promise<undefined> {

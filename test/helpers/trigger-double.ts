@@ -22,7 +22,7 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { applyGenericAuthentication } from './n8n-harness';
+import { applyCredentialAuthentication } from './n8n-harness';
 
 export interface TriggerDoubleOptions {
 	nodeType: INodeType;
@@ -169,7 +169,7 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 		},
 		helpers: {
 			httpRequestWithAuthentication: async (type: string, request: IHttpRequestOptions) =>
-				await send(applyGenericAuthentication(workflow, node, credentials, type, request) as RequestOptions),
+				await send((await applyCredentialAuthentication(workflow, node, credentials, type, request)) as RequestOptions),
 			returnJsonArray: (items: IDataObject | IDataObject[]): INodeExecutionData[] =>
 				(Array.isArray(items) ? items : [items]).map((json) => ({ json })),
 		},

@@ -8,13 +8,15 @@ import type { INodeProperties, INodeType } from 'n8n-workflow';
 
 import { Anesya } from '../../nodes/Anesya/Anesya.node';
 import { resources as anesyaResources } from '../../nodes/Anesya/actions/router';
+import { resources as anesyaV2Resources } from '../../nodes/Anesya/v2/actions/router';
 import { Anyformat } from '../../nodes/Anyformat/Anyformat.node';
 import { resources as anyformatResources } from '../../nodes/Anyformat/actions/router';
 import type { Operation } from '../../nodes/shared/router';
 
 const NODES: Array<{ name: string; node: INodeType; resources: Record<string, Record<string, Operation>>; folder: string }> = [
 	{ name: 'Anyformat', node: new Anyformat(), resources: anyformatResources, folder: 'nodes/Anyformat/actions' },
-	{ name: 'Anesya', node: new Anesya(), resources: anesyaResources, folder: 'nodes/Anesya/actions' },
+	{ name: 'Anesya v1 (API 0.8.1)', node: new Anesya().getNodeType(1), resources: anesyaResources, folder: 'nodes/Anesya/actions' },
+	{ name: 'Anesya v2 (API v0)', node: new Anesya().getNodeType(2), resources: anesyaV2Resources, folder: 'nodes/Anesya/v2/actions' },
 ];
 
 const REPO = join(__dirname, '..', '..');
@@ -70,6 +72,25 @@ describe.each(NODES)('$name node', ({ node, resources, folder }) => {
 					wired: true,
 				});
 			}
+		}
+	});
+});
+
+describe('Anesya versions', () => {
+	const anesya = new Anesya();
+
+	it('new nodes get version 2 (API v0); saved workflows of version 1 keep the 0.8.1 node', () => {
+		expect(anesya.description.defaultVersion).toBe(2);
+		expect(anesya.getNodeType().description.version).toBe(2);
+		expect(anesya.getNodeType(1).description.version).toBe(1);
+		expect(Object.keys(anesya.nodeVersions).map(Number).sort()).toEqual([1, 2]);
+	});
+
+	it('both versions are the same node to n8n: name, icon, credential, usable as a tool', () => {
+		for (const version of [1, 2]) {
+			const { description } = anesya.getNodeType(version);
+			expect(description).toMatchObject({ name: 'anesya', displayName: 'Anesya', icon: anesya.description.icon, usableAsTool: true, defaultVersion: 2 });
+			expect(description.credentials).toEqual([{ name: 'anesyaApi', required: true }]);
 		}
 	});
 });

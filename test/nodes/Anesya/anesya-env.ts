@@ -3,7 +3,8 @@
 // in n8n's engine with a credential pointing at the fake.
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { Anesya } from '../../../nodes/Anesya/Anesya.node';
+// The 0.8.1 operations are version 1 of the versioned Anesya node.
+import { AnesyaV1 as Anesya } from '../../../nodes/Anesya/v1/AnesyaV1.node';
 import { buildTextPdf, DEFAULT_ANESYA_TOKEN, startFakeApi, type FakeApi, type FakeApiOptions, type RequestLogEntry } from '../../fake-api';
 import { INVOICE_SCHEMA, invoiceText } from '../../fixtures/invoices';
 import { byId, fakeCredentials, fileItem, runNode, type RunNodeResult } from '../../helpers/n8n-harness';

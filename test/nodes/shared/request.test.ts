@@ -23,7 +23,8 @@ const testApi: VendorApi = {
 };
 
 /** Runs `requests` through the shared request layer inside n8n's engine; returns results or the error. */
-async function run(baseUrl: string, requests: Array<ApiRequest | ApiRequest[]>, options: { onStarted?: (cancel: () => void) => void } = {}) {
+async function run(baseUrl: string, requests: Array<ApiRequest | ApiRequest[]>, options: { onStarted?: (cancel: () => void) => void; api?: VendorApi } = {}) {
+	const api = options.api ?? testApi;
 	const results: IDataObject[] = [];
 	const probe: INodeType = {
 		description: {
@@ -42,8 +43,8 @@ async function run(baseUrl: string, requests: Array<ApiRequest | ApiRequest[]>, 
 			const signal = this.getExecutionCancelSignal();
 			for (const step of requests) {
 				const batch = Array.isArray(step) ? step : [step];
-				const responses = await Promise.all(batch.map((r) => apiRequest.call(this, testApi, { ...r, signal })));
-				for (const r of responses) results.push({ status: r.statusCode, body: r.body as IDataObject, attempts: r.attempts });
+				const responses = await Promise.all(batch.map((r) => apiRequest.call(this, api, { ...r, signal })));
+				for (const r of responses) results.push({ status: r.statusCode, body: r.body as IDataObject, attempts: r.attempts, ...(r.headers.location ? { location: r.headers.location } : {}) });
 			}
 			return [results.map((json) => ({ json, pairedItem: { item: 0 } }))];
 		},
@@ -229,6 +230,44 @@ describe('apiRequest', () => {
 	});
 });
 
+describe('apiRequest: redirects, other hosts, credential checks', () => {
+	it('a redirect not followed is an answer: its Location is read, nothing is requested there', async () => {
+		script = (_req, res) => {
+			res.writeHead(302, { location: 'http://127.0.0.1:1/elsewhere' });
+			res.end();
+		};
+		const { results, error } = await run(server!.url, [{ method: 'GET', path: '/download', followRedirects: false, acceptStatus: [302] }]);
+		expect(error).toBeUndefined();
+		expect(results[0]).toMatchObject({ status: 302, location: 'http://127.0.0.1:1/elsewhere' });
+		expect(server!.requests).toHaveLength(1);
+	});
+
+	it('an anonymous request goes to another host without the credential; with it, that host is refused', async () => {
+		const storage = await startScriptedServer((_req, res) => json(res, 200, { stored: true }));
+		try {
+			const { results } = await run(server!.url, [{ method: 'GET', path: `${storage.url}/bucket/file.pdf?signature=abc`, anonymous: true }]);
+			expect(results[0]).toMatchObject({ status: 200, body: { stored: true } });
+			expect(storage.requests).toHaveLength(1);
+			expect(storage.requests[0].url).toBe('/bucket/file.pdf?signature=abc');
+			expect(storage.requests[0].headers.authorization).toBeUndefined();
+			expect(storage.requests[0].headers['x-api-key']).toBeUndefined();
+			const { error } = await run(server!.url, [{ method: 'GET', path: `${storage.url}/bucket/file.pdf` }]);
+			expect(error?.message).toMatch(/Refusing to send the credential/);
+			expect(storage.requests).toHaveLength(1);
+		} finally {
+			await storage.close();
+		}
+	});
+
+	it('a credential the API refuses (refuseCredentials) fails before anything is sent, in its words', async () => {
+		const picky: VendorApi = { ...testApi, refuseCredentials: (credentials) => (credentials.apiKey === API_KEY ? { message: 'wrong kind of key', description: 'use another one' } : undefined) };
+		const { error } = await run(server!.url, [{ method: 'GET', path: '/x/' }], { api: picky });
+		expect(error?.message).toBe('wrong kind of key');
+		expect(error?.description).toBe('use another one');
+		expect(server!.requests).toHaveLength(0);
+	});
+});
+
 describe('requestTarget', () => {
 	it('joins base URL and path, with or without the trailing slash the API wants', () => {
 		expect(requestTarget('https://api.test/base', '/v2/runs?x=1', true)).toEqual({ url: 'https://api.test/base/v2/runs/?x=1', path: '/v2/runs/?x=1' });
@@ -238,6 +277,7 @@ describe('requestTarget', () => {
 	it('takes an absolute URL the API handed out, but only on the base URL host', () => {
 		expect(requestTarget('https://api.test', 'https://api.test/v0/jobs/7', true)).toEqual({ url: 'https://api.test/v0/jobs/7', path: '/v0/jobs/7' });
 		expect(() => requestTarget('https://api.test', 'https://storage.example/file', true)).toThrow(/Refusing to send the credential/);
+		expect(requestTarget('https://api.test', 'https://storage.example/file?sig=1', true, true)).toEqual({ url: 'https://storage.example/file?sig=1', path: '/file' });
 	});
 });
 

@@ -5,6 +5,7 @@ import { outputProperty, readLimit, readShapeOptions, returnAllOrLimit } from '.
 import { invalidInput } from '../../../shared/errors';
 import { mapConcurrent } from '../../../shared/pipeline';
 import { fetchExtract } from '../../helpers/checker';
+import { metadataFilterProperties, metadataFilterQuery } from '../../helpers/documentOptions';
 import { shapeExtract } from '../../helpers/results';
 import { anesyaList } from '../../transport';
 import { anesyaResultOptionsProperty, checkUuid } from '../common.descriptions';
@@ -21,22 +22,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add filter',
 		default: {},
 		options: [
-			{
-				displayName: 'Metadata Key',
-				name: 'metaKey',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. order_id',
-				description: 'Only extracts whose metadata has this key (with Metadata Value: this key holding that value)',
-			},
-			{
-				displayName: 'Metadata Value',
-				name: 'metaValue',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 1234567890',
-				description: 'Only extracts whose metadata holds this value',
-			},
+			...metadataFilterProperties('extracts'),
 			{
 				displayName: 'Search',
 				name: 'search',
@@ -87,10 +73,8 @@ interface ExtractFilters {
 
 function filterQuery(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	const filters = ctx.getNodeParameter('filters', itemIndex, {}) as ExtractFilters;
-	const qs: IDataObject = {};
+	const qs: IDataObject = metadataFilterQuery(filters);
 	if (filters.search?.trim()) qs.search = filters.search.trim();
-	if (filters.metaKey?.trim()) qs.meta_key = filters.metaKey.trim();
-	if (filters.metaValue !== undefined && filters.metaValue !== '') qs.meta_value = filters.metaValue;
 	if (filters.workflowId?.trim()) {
 		qs.workflow_id = checkUuid(ctx, itemIndex, filters.workflowId, 'Workflow ID', 'Paste the workflow ID (a UUID) from the Anesya dashboard, or remove the filter.');
 	}

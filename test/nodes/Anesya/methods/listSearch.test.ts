@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { Anesya } from '../../../../nodes/Anesya/Anesya.node';
+// The 0.8.1 operations are version 1 of the versioned Anesya node.
+import { AnesyaV1 as Anesya } from '../../../../nodes/Anesya/v1/AnesyaV1.node';
 
 import { searchSchemas } from '../../../../nodes/Anesya/methods/listSearch';
 import { runNode } from '../../../helpers/n8n-harness';
