@@ -87,45 +87,47 @@ export const waitForCompletionProperties: INodeProperties[] = [
 	},
 ];
 
+/** What to do when a lost answer cannot be told apart (see SubmissionLedger). */
+export const lostAnswersOption: INodeProperties = {
+	displayName: 'Lost Answers',
+	name: 'lostAnswers',
+	type: 'options',
+	options: [
+		{
+			name: 'Resend Safely',
+			value: 'resend',
+			description:
+				'Every item completes. When the service cannot tell whether a document whose answer was lost was stored, it is sent again and the item names the possible earlier copy in "_meta.possibleDuplicateOf".',
+		},
+		{
+			name: 'Fail the Item',
+			value: 'fail',
+			description:
+				'Never risk a second charge: such an item fails and names the candidates to check. Slower with anyformat (each document is uploaded, then run: two submissions).',
+		},
+	],
+	default: 'resend',
+	description:
+		'What to do when the connection drops after a document was sent and the service cannot tell which stored submission it became. Submissions of other clients are never taken for this run.',
+};
+
+export const maxInFlightOption: INodeProperties = {
+	displayName: 'Max Documents in Flight',
+	name: 'maxInFlight',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 30,
+	description:
+		'A cap on how many documents of this run may be between submission and result at once. Without it, as many as keep submissions at the API rate limit (slow documents need more in flight); at most 8 uploads are on the wire either way. 1 processes documents strictly one after another.',
+};
+
 export const batchOptionsProperty: INodeProperties = {
 	displayName: 'Batch Options',
 	name: 'batchOptions',
 	type: 'collection',
 	placeholder: 'Add option',
 	default: {},
-	options: [
-		{
-			displayName: 'Lost Answers',
-			name: 'lostAnswers',
-			type: 'options',
-			options: [
-				{
-					name: 'Resend Safely',
-					value: 'resend',
-					description:
-						'Every item completes. When the service cannot tell whether a document whose answer was lost was stored, it is sent again and the item names the possible earlier copy in "_meta.possibleDuplicateOf".',
-				},
-				{
-					name: 'Fail the Item',
-					value: 'fail',
-					description:
-						'Never risk a second charge: such an item fails and names the candidates to check. Slower with anyformat (each document is uploaded, then run: two submissions).',
-				},
-			],
-			default: 'resend',
-			description:
-				'What to do when the connection drops after a document was sent and the service cannot tell which stored submission it became. Submissions of other clients are never taken for this run.',
-		},
-		{
-			displayName: 'Max Documents in Flight',
-			name: 'maxInFlight',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 30,
-			description:
-				'A cap on how many documents of this run may be between submission and result at once. Without it, as many as keep submissions at the API rate limit (slow documents need more in flight); at most 8 uploads are on the wire either way. 1 processes documents strictly one after another.',
-		},
-	],
+	options: [lostAnswersOption, maxInFlightOption],
 };
 
 /** What the parameter readers need: action nodes pass `this`; triggers pass triggerParameters(this). */

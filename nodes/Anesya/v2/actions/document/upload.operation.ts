@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { runDocumentBatch } from '../../../../shared/batch';
 import type { InputFile } from '../../../../shared/binary';
-import { inputBinaryFieldProperty, readLostAnswers } from '../../../../shared/descriptions';
+import { batchOptionsProperty, inputBinaryFieldProperty, lostAnswersOption, readLostAnswers } from '../../../../shared/descriptions';
 import { ApiRequestError } from '../../../../shared/errors';
 import type { Landed } from '../../../../shared/ledger';
 import { prepareAnesyaDocument } from '../../../helpers/documentInput';
@@ -31,6 +31,7 @@ const properties: INodeProperties[] = [
 			...pageRangeProperties('keep'),
 		],
 	},
+	{ ...batchOptionsProperty, options: [lostAnswersOption] },
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['document'], operation: ['upload'] } }, properties);

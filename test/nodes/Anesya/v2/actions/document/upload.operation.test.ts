@@ -32,15 +32,24 @@ describe('Document → Upload (API v0)', () => {
 		expect(env.fake.log[0].query).toEqual({});
 	});
 
-	it('an upload whose answer was lost is looked up by name: stored → reported with its ID, never sent twice', async () => {
+	it('an upload whose answer was lost and a stored one of that name: Fail the Item names it, never sends twice', async () => {
 		// Stored, but the answer cannot be read.
 		env.fake.injectFault({ method: 'POST', path: '/anesya/v0/documents', kind: 'malformed' });
-		const { error } = await env.run({ resource: 'document', operation: 'upload' }, { items: [invoicePdf(1)] });
+		const { error } = await env.run({ resource: 'document', operation: 'upload', batchOptions: { lostAnswers: 'fail' } }, { items: [invoicePdf(1)] });
 		const [stored] = env.fake.anesyaV0.documents;
 		expect(env.fake.anesyaV0.documents).toHaveLength(1);
 		expect(error?.message).toMatch(new RegExp(`Anesya may have stored "invoice-1.pdf" anyway, as document ${stored.id as string}$`));
 		expect(error?.description).toMatch(/It was not sent again/);
 		expect(env.calls('GET /anesya/v0/documents')).toHaveLength(1);
+	});
+
+	it('an upload whose answer was lost and a stored one of that name: Resend Safely stores it again and names the earlier one', async () => {
+		env.fake.injectFault({ method: 'POST', path: '/anesya/v0/documents', kind: 'acted-reset' });
+		const { items, error } = await env.run({ resource: 'document', operation: 'upload' }, { items: [invoicePdf(1)] });
+		expect(error).toBeUndefined();
+		const [first, second] = env.fake.anesyaV0.documents;
+		expect(items[0].json.id).toBe(second.id);
+		expect(items[0].json._meta).toEqual({ possibleDuplicate: true, possibleDuplicateOf: [first.id] });
 	});
 
 	it('an upload refused before it was stored (503) is sent again once the list shows nothing arrived', async () => {
