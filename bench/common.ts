@@ -14,10 +14,13 @@ export function isolateN8nUserFolder(): void {
 	process.env.N8N_ENCRYPTION_KEY ??= 'bench-not-secret';
 }
 
-/** Loads a node class from the built package (dist/), as n8n would. */
+/**
+ * Loads a node class from the built package (dist/), as n8n would. BENCH_DIST points at another
+ * build (e.g. an earlier commit's) to measure it with the same bench.
+ */
 export function builtNode<T>(relativePath: string, exportName: string): new () => T {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const module = require(join(repoRoot, 'dist', relativePath)) as Record<string, new () => T>;
+	const module = require(join(process.env.BENCH_DIST ?? join(repoRoot, 'dist'), relativePath)) as Record<string, new () => T>;
 	return module[exportName];
 }
 

@@ -7,8 +7,9 @@
 import type { IDataObject, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { AnesyaV1 as Anesya } from '../../nodes/Anesya/v1/AnesyaV1.node';
+import { AnesyaV2 } from '../../nodes/Anesya/v2/AnesyaV2.node';
 import { Anyformat } from '../../nodes/Anyformat/Anyformat.node';
-import { ACTED_FAULT_KINDS, buildTextPdf, startFakeApi, type FakeApi, type FaultKind, type FaultRequest, type RequestLogEntry } from '../fake-api';
+import { ACTED_FAULT_KINDS, buildTextPdf, DEFAULT_ANESYA_V0_KEY, startFakeApi, type FakeApi, type FaultKind, type FaultRequest, type RequestLogEntry } from '../fake-api';
 import { INVOICE_SCHEMA, invoiceText, invoiceWorkflow } from '../fixtures/invoices';
 import { byId, fakeCredentials, fileItem, runNode } from '../helpers/n8n-harness';
 import { startSecondClient, type SecondClientTarget } from './second-client';
@@ -26,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => await fake.close());
 beforeEach(() => fake.reset());
 
-type Vendor = 'anyformat' | 'anesya-schema' | 'anesya-workflow';
+type Vendor = 'anyformat' | 'anesya-schema' | 'anesya-workflow' | 'anesya-v0';
 
 interface Scenario {
 	vendor: Vendor;
@@ -42,11 +43,11 @@ const documents = (): INodeExecutionData[] =>
 	Array.from({ length: DOCUMENTS }, (_, i) => fileItem(buildTextPdf(invoiceText(i)), documentName(i), 'application/pdf'));
 
 function isSubmission(req: FaultRequest): boolean {
-	return req.method === 'POST' && /\/(run|extract)\/$/.test(req.route);
+	return req.method === 'POST' && /\/(run|extract)\/?$/.test(req.route);
 }
 
 function isResultRead(req: FaultRequest): boolean {
-	return req.method === 'GET' && (/\/results\/$/.test(req.route) || /\/extract\/\{[a-z_]+\}\/$/.test(req.route));
+	return req.method === 'GET' && (/\/results\/$/.test(req.route) || /\/extract\/\{[a-z_]+\}\/?$/.test(req.route));
 }
 
 /** Arms a wave of four lost-after-acting submissions once `after` submissions have arrived. */
@@ -56,7 +57,7 @@ function armWaves(at: number[]): () => void {
 		const submissions = fake.log.filter((e) => e.submission).length;
 		if (pending.length && submissions >= pending[0]) {
 			pending.shift();
-			fake.injectFault({ method: 'POST', path: /\/(run|extract)\/$/, kind: 'acted-reset', times: 4 });
+			fake.injectFault({ method: 'POST', path: /\/(run|extract)\/?$/, kind: 'acted-reset', times: 4 });
 		}
 	};
 	fake.on('request', onRequest);
@@ -80,6 +81,13 @@ function setup(vendor: Vendor, lostAnswers: 'resend' | 'fail'): Setup {
 		};
 	}
 	const schemaId = fake.anesya.createSchema({ name: 'Invoices', description: 'Invoices', schema: INVOICE_SCHEMA }).id;
+	if (vendor === 'anesya-v0') {
+		return {
+			node: new AnesyaV2(),
+			parameters: { resource: 'extract', operation: 'create', schemaId, batchOptions },
+			target: { vendor: 'anesya-v0', schemaId },
+		};
+	}
 	if (vendor === 'anesya-schema') {
 		return {
 			node: new Anesya(),
@@ -102,6 +110,10 @@ interface Paid {
 }
 
 function paidSubmissions(vendor: Vendor): Paid[] {
+	if (vendor === 'anesya-v0') {
+		const names = new Map(fake.anesyaV0.documents.map((d) => [d.id as string, d.filename as string]));
+		return fake.anesyaV0.extracts.map((e) => ({ id: e.id as string, name: names.get(e.document as string) ?? '?' }));
+	}
 	if (vendor === 'anyformat') {
 		return fake.anyformat.collections.filter((c) => c.submittedAt !== null).map((c) => ({ id: c.id, name: c.files[0]?.fileName ?? '?' }));
 	}
@@ -112,6 +124,7 @@ const idOf = (item: INodeExecutionData) => {
 	const meta = item.json._meta as IDataObject | undefined;
 	return String(meta?.collectionId ?? meta?.extractId ?? '');
 };
+const metaOf = (item: INodeExecutionData) => (item.json._meta as IDataObject | undefined) ?? {};
 
 async function run(scenario: Scenario) {
 	const { node, parameters, target } = setup(scenario.vendor, scenario.lostAnswers);
@@ -121,7 +134,9 @@ async function run(scenario: Scenario) {
 	const disarm = scenario.waves ? armWaves([20, 60]) : () => {};
 	const other = scenario.secondClient ? startSecondClient(fake, target, { perSecond: 1 }) : undefined;
 	const started = Date.now();
-	const result = await runNode({ nodeType: node, parameters, credentials: fakeCredentials(fake), items: documents(), continueOnFail: scenario.lostAnswers === 'fail' });
+	const credentials = fakeCredentials(fake);
+	if (scenario.vendor === 'anesya-v0') credentials.anesyaApi = { ...credentials.anesyaApi, apiGeneration: 'v0', apiToken: DEFAULT_ANESYA_V0_KEY };
+	const result = await runNode({ nodeType: node, parameters, credentials, items: documents(), continueOnFail: scenario.lostAnswers === 'fail' });
 	const wallMs = Date.now() - started;
 	disarm();
 	await other?.stop();
@@ -200,6 +215,37 @@ describe.each<Vendor>(['anyformat', 'anesya-schema', 'anesya-workflow'])('%s, 10
 			} else {
 				expect(item.json.invoice_number).toBe(`INV-${1000 + i}`);
 			}
+		});
+		expect(JSON.stringify(out)).not.toContain('other-client');
+	});
+});
+
+describe('anesya-v0 (Extract → Create from files), 100 documents: v0 lists no extracts, so a lost answer cannot be looked up', () => {
+	it('(a) transient faults incl. lost-after-acting answers in two waves: 100/100, every item that may have been paid twice says so', async () => {
+		const { items: out, error, figures, byName } = await run({ vendor: 'anesya-v0', kinds: WITH_ACTED, waves: true, secondClient: false, lostAnswers: 'resend' });
+		expect(error).toBeUndefined();
+		expectAllRight(out);
+		expect(figures.submissionsLostAfterActing).toBeGreaterThanOrEqual(8);
+		out.forEach((item, i) => {
+			if ((byName.get(documentName(i)) ?? []).length > 1) expect({ item: i, flagged: metaOf(item).possibleDuplicate }).toEqual({ item: i, flagged: true });
+		});
+	});
+
+	it('(b) faults the API never acted on + a second client: 100/100, 0 duplicates, nothing foreign', async () => {
+		const { items: out, error, figures } = await run({ vendor: 'anesya-v0', kinds: NOT_ACTED, waves: false, secondClient: true, lostAnswers: 'resend' });
+		expect(error).toBeUndefined();
+		expectAllRight(out);
+		expect(figures.foreignSubmitted).toBeGreaterThan(0);
+		expect(figures.duplicates).toBe(0);
+	});
+
+	it('(c) Fail the Item: 0 duplicates; an item that failed says it may have been accepted and was not sent again', async () => {
+		const { items: out, error, figures } = await run({ vendor: 'anesya-v0', kinds: WITH_ACTED, waves: true, secondClient: true, lostAnswers: 'fail' });
+		expect(error).toBeUndefined();
+		expect(figures.duplicates).toBe(0);
+		out.forEach((item, i) => {
+			if (item.json.error) expect(String(item.json.description)).toMatch(/may have been accepted by Anesya .* not sent again/);
+			else expect(item.json.invoice_number).toBe(`INV-${1000 + i}`);
 		});
 		expect(JSON.stringify(out)).not.toContain('other-client');
 	});

@@ -10,7 +10,10 @@ export const SECOND_ANESYA_TOKEN = 'anesya_second_client_token';
 export type SecondClientTarget =
 	| { vendor: 'anyformat'; workflowId: string }
 	| { vendor: 'anesya'; workflowId: string }
-	| { vendor: 'anesya'; schemaId: string };
+	| { vendor: 'anesya'; schemaId: string }
+	| { vendor: 'anesya-v0'; schemaId: string };
+
+export const SECOND_ANESYA_V0_KEY = 'anesya_v0_second_client_key';
 
 export interface SecondClient {
 	/** Names of the documents it submitted (all start with "other-client-"). */
@@ -34,7 +37,10 @@ export function startSecondClient(fake: FakeApi, target: SecondClientTarget, opt
 	const maxDocuments = options.maxDocuments ?? 300;
 	fake.configure({
 		anyformat: { apiKeys: [...new Set([...fake.options.anyformat.apiKeys, SECOND_ANYFORMAT_KEY])] },
-		anesya: { tokens: [...new Set([...fake.options.anesya.tokens, SECOND_ANESYA_TOKEN])] },
+		anesya: {
+			tokens: [...new Set([...fake.options.anesya.tokens, SECOND_ANESYA_TOKEN])],
+			apiKeys: [...new Set([...fake.options.anesya.apiKeys, SECOND_ANESYA_V0_KEY])],
+		},
 	});
 	const submitted: string[] = [];
 	const inFlight = new Set<Promise<unknown>>();
@@ -45,7 +51,15 @@ export function startSecondClient(fake: FakeApi, target: SecondClientTarget, opt
 		const index = n++;
 		let url: string;
 		let init: RequestInit;
-		if (target.vendor === 'anyformat') {
+		if (target.vendor === 'anesya-v0') {
+			// v0: store the document (free), then extract it by its ID.
+			const headers = { 'x-api-key': SECOND_ANESYA_V0_KEY };
+			const stored = await fetch(`${fake.urls.anesya}/v0/documents`, { method: 'POST', headers, body: pdfForm('file', name, index) }).catch(() => undefined);
+			const document = stored?.ok ? ((await stored.json()) as { id: string }) : undefined;
+			if (!document) return;
+			url = `${fake.urls.anesya}/v0/extract`;
+			init = { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ schema: target.schemaId, document: document.id }) };
+		} else if (target.vendor === 'anyformat') {
 			url = `${fake.urls.anyformat}/v2/workflows/${target.workflowId}/run/`;
 			init = { method: 'POST', headers: { authorization: `Bearer ${SECOND_ANYFORMAT_KEY}` }, body: pdfForm('file', name, index) };
 		} else if ('workflowId' in target) {
