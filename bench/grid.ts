@@ -54,7 +54,8 @@ async function measure(point: GridPoint): Promise<GridFigures> {
 			parameters = { resource: 'extraction', operation: 'extractFromFile', workflow: byId(workflowId), batchOptions };
 			items = Array.from({ length: point.documents }, (_, i) => fileItem(invoiceText(i), `invoice-${i}.txt`, 'text/plain'));
 		} else {
-			const Anesya = builtNode<INodeType>('nodes/Anesya/v1/AnesyaV1.node.js', 'AnesyaV1');
+			// The 0.8.1 node (a build from before node versioning has it as the only Anesya node).
+			const Anesya = process.env.BENCH_DIST ? builtNode<INodeType>('nodes/Anesya/Anesya.node.js', 'Anesya') : builtNode<INodeType>('nodes/Anesya/v1/AnesyaV1.node.js', 'AnesyaV1');
 			nodeType = new Anesya();
 			const schemaId = fake.anesya.createSchema({ name: 'Invoices', description: 'Invoices', schema: INVOICE_SCHEMA }).id;
 			parameters = { resource: 'extract', operation: 'extractWithSchema', server: 'EU-1', schema: byId(schemaId), batchOptions };

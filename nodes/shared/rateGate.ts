@@ -55,15 +55,11 @@ export class RateGate {
 
 	private readonly acceptedInPhase = new Map<number, number>();
 
+	private readonly openInPhase = new Map<number, number>();
+
 	/** After the first 429 of an unmetered API: the phase whose accepted requests fill one window of `windowMs`. */
 	private learning: { phase: number; windowMs: number } | undefined;
 
-	/** Paced: still narrowing the spacing (1 % per window's worth of starts) until the next 429 marks the edge. */
-	private probing = false;
-
-	private startsSinceProbe = 0;
-
-	private windowRequests = 1;
 
 	private inFlight = 0;
 
@@ -106,6 +102,7 @@ export class RateGate {
 	private learn(ticket: number, headers: Record<string, string> | undefined, status: number | undefined, retryAfter: number | undefined): void {
 		const inFlightBefore = this.inFlight;
 		this.inFlight = Math.max(0, this.inFlight - 1);
+		this.openInPhase.set(ticket, Math.max(0, (this.openInPhase.get(ticket) ?? 1) - 1));
 		if (!headers) return;
 		const now = Date.now();
 		const remaining = Number(headers['x-ratelimit-remaining']);
@@ -128,9 +125,7 @@ export class RateGate {
 					// their answers are in, requests are spread over such windows (see pace()).
 					this.learning = { phase: ticket, windowMs: retryAfter || 1000 };
 				} else if (this.spacingMs > 0 && ticket === this.phase) {
-					// Past the edge: back to just under the last spacing that was let through, and stay there.
-					this.spacingMs *= this.probing ? 1.02 : 1.03;
-					this.probing = false;
+					this.spacingMs *= 1.03;
 				}
 				if (ticket === this.phase) this.phase++;
 				this.blockedUntil = Math.max(this.blockedUntil, until);
@@ -158,36 +153,39 @@ export class RateGate {
 		if (this.metered === undefined || (this.metered && this.remaining === undefined)) return this.inFlight === 0;
 		if (this.metered) return (this.remaining ?? 0) - this.inFlight > 0;
 		if (now < this.blockedUntil) return false;
-		if (this.learning) this.pace();
+		if (this.learning) {
+			// Every request of the phase must have its answer before the window's count is known (a
+			// straggler is waited for one more window at most).
+			const open = this.openInPhase.get(this.learning.phase) ?? 0;
+			if (open > 0 && now < this.blockedUntil + this.learning.windowMs) return false;
+			this.pace();
+		}
 		if (this.spacingMs > 0) return now >= this.nextStartAt;
 		return this.inFlight < Math.max(1, Math.floor(this.window));
 	}
 
 	/**
 	 * Learns the spacing from the first 429: the window let through the requests of its phase, so
-	 * from now on requests start that window's length / that many apart (2 % wider, as answers
+	 * from now on requests start that window's length / that many apart (3 % wider, as arrivals
 	 * jitter) instead of bursting into a refusal every window — whole-second Retry-Afters make each
 	 * refusal cost up to a second.
 	 */
 	private pace(): void {
 		const accepted = this.acceptedInPhase.get(this.learning!.phase) ?? 0;
-		this.windowRequests = Math.max(1, accepted);
-		this.spacingMs = (this.learning!.windowMs / this.windowRequests) * 1.02;
+		this.spacingMs = (this.learning!.windowMs / Math.max(1, accepted)) * 1.03;
 		this.learning = undefined;
-		this.probing = true;
 		this.acceptedInPhase.clear();
+		this.openInPhase.clear();
 	}
 
 	/** Takes a slot: one more in flight, and the next paced start moves on. */
 	private take(now: number): void {
 		this.inFlight++;
+		if (this.metered === false && this.spacingMs === 0) this.openInPhase.set(this.phase, (this.openInPhase.get(this.phase) ?? 0) + 1);
 		if (this.spacingMs === 0) return;
-		this.nextStartAt = Math.max(now, this.nextStartAt, this.blockedUntil) + this.spacingMs;
-		// The first estimate may be cautious (answers still out when it was made): narrow it until refused.
-		if (this.probing && ++this.startsSinceProbe >= this.windowRequests) {
-			this.startsSinceProbe = 0;
-			this.spacingMs *= 0.99;
-		}
+		// From the planned start, not the actual one: timer lateness must not add up (a late start may
+		// catch up by at most one spacing, so no burst either).
+		this.nextStartAt = Math.max(this.nextStartAt, now - this.spacingMs, this.blockedUntil) + this.spacingMs;
 	}
 
 	/** Lets queued requests through while there is room; otherwise sleeps until room is due. */
@@ -205,8 +203,9 @@ export class RateGate {
 			return;
 		}
 		// Blocked. An answer in flight will pump again; a known reset, block end or paced start gets a timer.
-		const until = Math.max(this.resetAt || this.blockedUntil, this.metered ? 0 : this.nextStartAt);
-		if (until > now) this.wakeAt(until + 5);
+		let until = Math.max(this.resetAt || this.blockedUntil, this.metered ? 0 : this.nextStartAt);
+		if (until <= now && this.learning) until = this.blockedUntil + this.learning.windowMs;
+		if (until > now) this.wakeAt(until + 1);
 		else if (this.inFlight === 0) this.wakeAt(now + UNKNOWN_RESET_MS, () => (this.remaining = undefined));
 	}
 
