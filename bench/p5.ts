@@ -4,7 +4,7 @@
 // (test/fixtures/n8n-nodes-bare-trigger: webhook() only returns the body, the floor for any community
 // trigger), the Anyformat Trigger with Include Extracted Data on, and the Anesya Trigger.
 import { readFileSync, symlinkSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
@@ -55,6 +55,8 @@ export interface P5Figures {
 	allFinishedMs: number;
 	/** CPU time of n8n's main process during the phase, per delivery. */
 	n8nCpuMsPerDelivery: number;
+	/** The machine's 1-minute load average when the phase started and ended (other work on it skews every figure). */
+	loadAverage: [number, number];
 }
 
 export interface P5Results {
@@ -85,7 +87,10 @@ async function paced(send: (i: number) => void): Promise<number> {
 async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>, intervalMs = 250): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const value = await probe();
+		// n8n may be too busy to answer a look-up in time: that is a figure, not a failure; look again.
+		const value = await Promise.resolve()
+			.then(probe)
+			.catch(() => undefined);
 		if (value !== undefined) return value;
 		if (Date.now() > deadline) throw new Error(`P5: gave up waiting for ${what} after ${timeoutMs} ms`);
 		await sleep(intervalMs);
@@ -126,8 +131,9 @@ interface Phase {
 async function runPhase(phase: Phase, n8n: N8nInstance, api: N8nApi, log: (line: string) => void): Promise<P5Figures> {
 	const { workflowId, send, records } = await phase.activate();
 	// Executions that exist already (an activation probe) are not part of the burst.
-	const before = new Set((await api.listAllExecutions({ workflowId })).map((e) => e.id));
+	const before = new Set((await until('the executions so far', 120_000, () => api.listAllExecutions({ workflowId }))).map((e) => e.id));
 	const cpuBefore = cpuMs(n8n.pid);
+	const loadBefore = +loadavg()[0].toFixed(1);
 	const started = await paced(send);
 	log(`  ${phase.label}: ${P5_DELIVERIES} deliveries sent in ${Date.now() - started} ms`);
 	await until('every delivery to be answered or given up', SETTLE_TIMEOUT_MS, () =>
@@ -144,13 +150,14 @@ async function runPhase(phase: Phase, n8n: N8nInstance, api: N8nApi, log: (line:
 		return (done >= P5_DELIVERIES && done === all.length) || Date.now() - lastChange > 20_000 ? all : undefined;
 	}, 500);
 	const cpu = cpuMs(n8n.pid) - cpuBefore;
-	const withData = (await api.listAllExecutions({ workflowId, includeData: true }))
+	const loadAfter = +loadavg()[0].toFixed(1);
+	const withData = (await until('the executions with their data', 120_000, () => api.listAllExecutions({ workflowId, includeData: true })))
 		.filter((e) => !before.has(e.id))
 		.filter((e) => {
 			const items = firstOutput(e, phase.nodeName);
 			return items.length > 0 && items.every((json) => phase.hasData(json));
 		}).length;
-	await api.deactivate(workflowId);
+	await until('the workflow to be deactivated', 120_000, () => api.deactivate(workflowId).then(() => true));
 
 	const delivered = records().slice(0, P5_DELIVERIES);
 	const answers = delivered.map((r) => (r.attempts[0]?.error === 'timeout' ? SENDER_TIMEOUT_MS : (r.attempts[0]?.durationMs ?? SENDER_TIMEOUT_MS)));
@@ -168,6 +175,7 @@ async function runPhase(phase: Phase, n8n: N8nInstance, api: N8nApi, log: (line:
 		executionsWithData: withData,
 		allFinishedMs: stops.length ? Math.max(...stops) - started : NaN,
 		n8nCpuMsPerDelivery: +(cpu / P5_DELIVERIES).toFixed(1),
+		loadAverage: [loadBefore, loadAfter],
 	};
 }
 
@@ -298,7 +306,7 @@ export async function runP5(log: (line: string) => void = console.log): Promise<
 	let n8n: N8nInstance | undefined;
 	try {
 		n8n = await startN8n({ runtime, stateDir, packageDir: packageDir(), logLevel: 'warn' });
-		const api = await N8nApi.connect(n8n);
+		const api = await N8nApi.connect(n8n, { requestTimeoutMs: 120_000 });
 		const credential = await api.createCredential('anyformatApi', { apiKey: DEFAULT_ANYFORMAT_KEY, baseUrl: fake.urls.anyformat });
 		const targets = {} as Record<P5TargetKey, P5Figures>;
 		for (const phase of phases(n8n, api, fake, credential)) {
@@ -352,4 +360,5 @@ export function printP5(results: P5Results, log: (line: string) => void = consol
 	line('all finished after (ms)', cell((x) => x.allFinishedMs));
 	line('all finished / bare', keys.map((k) => ratioCell(k, 'allFinishedToBare')), '≤ 1.3');
 	line('n8n main CPU per delivery (ms)', cell((x) => x.n8nCpuMsPerDelivery));
+	line('machine load (1 min) start/end', cell((x) => x.loadAverage.join('/')), '(2 cores)');
 }
