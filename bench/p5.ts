@@ -34,7 +34,7 @@ const SENDER_RETRY: WebhookRetryOptions = { attempts: 3, delayMs: 1000 };
 const SETTLE_TIMEOUT_MS = 180_000;
 const BARE_PACKAGE = join(repoRoot, 'test', 'fixtures', 'n8n-nodes-bare-trigger');
 
-export type P5TargetKey = 'webhookNode' | 'bareTrigger' | 'anyformatTrigger' | 'anesyaTrigger';
+export type P5TargetKey = 'webhookNode' | 'bareTrigger' | 'bareAnswerFirst' | 'anyformatTrigger' | 'anesyaTrigger';
 
 export interface P5Figures {
 	label: string;
@@ -62,7 +62,7 @@ export interface P5Figures {
 export interface P5Results {
 	setup: { deliveries: number; ratePerSecond: number; senderTimeoutMs: number; senderAttempts: number; n8nVersion: string; build: string };
 	targets: Record<P5TargetKey, P5Figures>;
-	ratios: Record<'anyformatTrigger' | 'anesyaTrigger' | 'webhookNode', { answerMedianToBare: number; allFinishedToBare: number }>;
+	ratios: Record<Exclude<P5TargetKey, 'bareTrigger'>, { answerMedianToBare: number; allFinishedToBare: number }>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -223,6 +223,12 @@ function phases(n8n: N8nInstance, api: N8nApi, fake: FakeApi, anyformatCredentia
 			const { workflow, webhookId } = triggerWorkflow({ type: 'n8n-nodes-bare-trigger.bareTrigger', name: 'Bare Trigger' });
 			return { workflow, path: `${webhookId}/webhook` };
 		}),
+		// Not a target: it shows how much of the bare trigger's time is n8n holding the answer until the
+		// execution is stored (docs/UPSTREAM-TRIGGER-LATENCY.md).
+		baseline('bareAnswerFirst', 'bare trigger, answering first', 'Bare Answer-First Trigger', () => {
+			const { workflow, webhookId } = triggerWorkflow({ type: 'n8n-nodes-bare-trigger.bareAnswerFirstTrigger', name: 'Bare Answer-First Trigger' });
+			return { workflow, path: `${webhookId}/webhook` };
+		}),
 		{
 			key: 'anyformatTrigger',
 			label: 'Anyformat Trigger (Include Extracted Data)',
@@ -315,7 +321,7 @@ export async function runP5(log: (line: string) => void = console.log): Promise<
 			log(`  ${phase.label}: ${JSON.stringify(targets[phase.key])}`);
 		}
 		const bare = targets.bareTrigger;
-		const ratio = (key: 'anyformatTrigger' | 'anesyaTrigger' | 'webhookNode') =>
+		const ratio = (key: Exclude<P5TargetKey, 'bareTrigger'>) =>
 			targets[key] && bare
 				? {
 						answerMedianToBare: +(targets[key].answerMedianMs / bare.answerMedianMs).toFixed(2),
@@ -332,7 +338,12 @@ export async function runP5(log: (line: string) => void = console.log): Promise<
 				build: process.env.BENCH_DIST ?? 'dist',
 			},
 			targets,
-			ratios: { anyformatTrigger: ratio('anyformatTrigger'), anesyaTrigger: ratio('anesyaTrigger'), webhookNode: ratio('webhookNode') },
+			ratios: {
+				webhookNode: ratio('webhookNode'),
+				bareAnswerFirst: ratio('bareAnswerFirst'),
+				anyformatTrigger: ratio('anyformatTrigger'),
+				anesyaTrigger: ratio('anesyaTrigger'),
+			},
 		};
 	} finally {
 		await n8n?.stop();
@@ -342,8 +353,8 @@ export async function runP5(log: (line: string) => void = console.log): Promise<
 
 /** The P5 table: one column per target. */
 export function printP5(results: P5Results, log: (line: string) => void = console.log): void {
-	const keys = (['webhookNode', 'bareTrigger', 'anyformatTrigger', 'anesyaTrigger'] as const).filter((k) => results.targets[k]);
-	const head = { webhookNode: 'Webhook node', bareTrigger: 'bare trigger', anyformatTrigger: 'Anyformat', anesyaTrigger: 'Anesya' };
+	const keys = (['webhookNode', 'bareTrigger', 'bareAnswerFirst', 'anyformatTrigger', 'anesyaTrigger'] as const).filter((k) => results.targets[k]);
+	const head = { webhookNode: 'Webhook node', bareTrigger: 'bare trigger', bareAnswerFirst: 'bare, 1st', anyformatTrigger: 'Anyformat', anesyaTrigger: 'Anesya' };
 	const line = (label: string, cells: string[], target = '') => log(`${label.padEnd(34)}${cells.map((c) => c.padStart(14)).join('')}   ${target}`);
 	const ratioCell = (k: (typeof keys)[number], field: 'answerMedianToBare' | 'allFinishedToBare') =>
 		k === 'bareTrigger' ? '1' : String(results.ratios[k][field]);

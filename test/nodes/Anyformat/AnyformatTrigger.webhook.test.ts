@@ -378,6 +378,22 @@ describe('Anyformat Trigger: deliveries', () => {
 			expect(receiver.executions).toHaveLength(1);
 		});
 
+		it('runs once when retries of a delivery arrive together (a sender that timed out), answering each at once', async () => {
+			const t = await activeTrigger();
+			const collection = run(workflow().id);
+			await receiver.waitForDeliveries(1);
+			const event = eventFor(collection);
+
+			const answers = await Promise.all(Array.from({ length: 5 }, () => post(t, event, { id: 'msg_retried' })));
+
+			expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+			expect(answers.filter((a) => a.text === '')).toHaveLength(1);
+			expect(answers.filter((a) => a.json?.duplicate === true)).toHaveLength(4);
+			// The first delivery of the run, plus one for the retried message.
+			expect(receiver.executions).toHaveLength(2);
+			expect(resultRequests()).toHaveLength(2);
+		});
+
 		it('runs once for a duplicate unsigned delivery (same event, extraction and timestamp)', async () => {
 			const t = await activeTrigger({ includeData: false });
 			const event = eventFor({ id: 'c1', workflowId: 'w1' });
