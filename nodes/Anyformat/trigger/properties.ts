@@ -34,6 +34,29 @@ export const anyformatTriggerProperties: INodeProperties[] = [
 	},
 	eventsProperty,
 	{
+		displayName: 'Signature Check',
+		name: 'signatureCheck',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Auto',
+				value: 'auto',
+				description:
+					'Verify a signature whenever a delivery carries one; a delivery without one is accepted on the secret token in the registered URL',
+			},
+			{
+				name: 'Required',
+				value: 'required',
+				description:
+					'Refuse (401, no execution) any delivery without a valid signature, even with the right URL token. Turn on once your executions show "_meta.authenticatedBy": "signature".',
+			},
+		],
+		default: 'auto',
+		description:
+			'How deliveries prove they come from anyformat. anyformat does not document its signature scheme (Standard Webhooks is assumed), so Auto keeps working whatever it turns out to be.',
+	},
+	{
 		displayName: 'Include Extracted Data',
 		name: 'includeData',
 		type: 'boolean',

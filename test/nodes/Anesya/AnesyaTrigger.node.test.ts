@@ -103,6 +103,7 @@ describe('Anesya Trigger: deliveries', () => {
 					event: 'extract.completed',
 					webhookId: 'b1eaea1a-ee96-4f7d-a2cb-dbadff2da584',
 					timestamp: '2025-06-25T14:45:26Z',
+					authenticatedBy: 'none',
 				},
 			},
 		]);
@@ -193,10 +194,10 @@ describe('Anesya Trigger: deliveries', () => {
 		expect(items[0]._text).toBe('Invoice On 25/11/2024 ...');
 	});
 
-	it('Raw output is the delivery exactly as Anesya sent it', async () => {
+	it('Raw output is the delivery exactly as Anesya sent it, plus how it was authenticated', async () => {
 		const body = delivery('extract.failed', extract({ status: 'ERROR', extracted_data: null }));
 		const { items } = await deliver({ output: 'raw' }, { body });
-		expect(items).toEqual([body]);
+		expect(items).toEqual([{ ...body, _meta: { authenticatedBy: 'none' } }]);
 	});
 
 	it('answers 400 to a body that is not an Anesya delivery', async () => {
