@@ -13,6 +13,7 @@ import { invoiceText, invoiceWorkflow } from '../fixtures/invoices';
 import { N8nApi, type CredentialRef } from './support/n8n-api';
 import { startN8n, type N8nInstance } from './support/n8n-instance';
 import { Timings } from './support/timings';
+import { waitUntil } from './support/wait';
 import { triggerWorkflow } from './support/workflows';
 
 const timings = new Timings();
@@ -122,10 +123,19 @@ describe('Anyformat Trigger in real n8n', () => {
 		try {
 			// Someone who learnt the URL (token included) from a proxy log, without the signing secret.
 			const event = { event: 'extraction.completed', timestamp: new Date().toISOString(), data: { extraction_id: 'c-forged', status: 'processed', workflow_id: anyformatWorkflow.id, processed_at: null } };
-			const unsigned = await timings.measure('Required: unsigned delivery with a valid token → answer', () =>
-				fetch(subscription.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) }),
+			// n8n saves the subscription's token and secret (static data) just after the subscription exists at
+			// anyformat; until then the URL answers 404 or "no active subscription": wait for the real answer.
+			const unsigned = await timings.measure('Required: activation → unsigned delivery with a valid token refused', () =>
+				waitUntil(
+					async () => {
+						const response = await fetch(subscription.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+						const body = response.status === 404 ? undefined : ((await response.json()) as { message?: string });
+						return body && !/no active anyformat subscription/.test(body.message ?? '') ? { status: response.status, body } : undefined;
+					},
+					{ timeoutMs: 20_000, description: 'the trigger to answer with its subscription stored' },
+				),
 			);
-			const refusal = (await unsigned.json()) as { message: string };
+			const refusal = unsigned.body as { message: string };
 			expect({ status: unsigned.status, refusal }).toEqual({
 				status: 401,
 				refusal: { error: 'Unauthorized', message: expect.stringMatching(/^Signature required but none recognised\. Expected: webhook-id, webhook-timestamp and webhook-signature \(Standard Webhooks\)\. Headers received: .*content-type/) },
