@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { outputProperty } from '../../../shared/descriptions';
+import { outputProperty, signatureCheckProperty } from '../../../shared/descriptions';
 import { v0ResultOptionsProperty } from '../actions/common.descriptions';
 
 /** The seven events of Anesya API v0, as its dashboard names them. */
@@ -54,27 +54,11 @@ export const anesyaV0TriggerProperties: INodeProperties[] = [
 		description:
 			'The secret Anesya shows when a webhook is created (one per dashboard webhook: separate several with commas). When set, every delivery must carry a valid signature; one without a signature header this node recognises is refused with 401, and the answer lists the headers that arrived.',
 	},
-	{
-		displayName: 'Signature Check',
-		name: 'signatureCheck',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{
-				name: 'Auto',
-				value: 'auto',
-				description: 'Check signatures when a Webhook Secret is set; without one, rely on the URL Token (if set)',
-			},
-			{
-				name: 'Required',
-				value: 'required',
-				description: 'Always check signatures: the workflow cannot be activated without a Webhook Secret',
-			},
-		],
-		default: 'auto',
-		description:
-			"How deliveries prove they come from Anesya. Anesya's signature scheme is not documented; Standard Webhooks headers and an HMAC-SHA256 of the body in X-Anesya-Signature or X-Signature are recognised.",
-	},
+	signatureCheckProperty({
+		auto: 'Check signatures when a Webhook Secret is set; without one, rely on the URL Token (if set)',
+		required: 'Always check signatures: the workflow cannot be activated without a Webhook Secret',
+		description: "How deliveries prove they come from Anesya. Anesya's signature scheme is not documented; Standard Webhooks headers and an HMAC-SHA256 of the body in X-Anesya-Signature or X-Signature are recognised.",
+	}),
 	{
 		displayName: 'URL Token',
 		name: 'urlToken',
