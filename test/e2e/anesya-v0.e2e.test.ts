@@ -5,8 +5,9 @@
  *  - Extract with a schema from a file, from a document ID and from a parsing ID → the fields;
  *  - Document upload → download (redirect to a storage host, no key sent there) → the very bytes, written to disk;
  *  - a workflow saved with node version 1 (0.8.1) and a credential saved before API Generation existed still runs;
- *  - the Anesya Trigger version 2 (v0) with a Webhook Secret and Signature Check Required: a signed extract.completed →
- *    one execution with the extract read back through the v0 API; the same delivery tampered → 401, no execution.
+ *  - the Anesya Trigger version 2 (v0) with a Webhook Secret and Signature Check Required: an unsigned delivery with the
+ *    valid URL token → 401 naming the headers it carried; a signed extract.completed → one execution with the extract
+ *    read back through the v0 API; the same delivery tampered → 401, no execution.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -171,22 +172,26 @@ describe('Anesya v0 in real n8n', () => {
 
 	it('Anesya Trigger v2: a signed extract.completed runs once with the extract read back; the same delivery tampered → 401', async () => {
 		const secret = `whsec_${Buffer.from('e2e anesya v0 webhook secret').toString('base64')}`;
+		const URL_TOKEN = 'e2e-url-token-value';
 		const { workflow, webhookId } = triggerWorkflow({
 			type: 'anesyaTrigger',
 			typeVersion: 2,
 			name: 'Anesya Trigger',
 			credentials: [v0Credential],
-			parameters: { events: ['extract.completed', 'extract.failed'], webhookSecret: secret, signatureCheck: 'required' },
+			parameters: { events: ['extract.completed', 'extract.failed'], webhookSecret: secret, signatureCheck: 'required', urlToken: URL_TOKEN },
 		});
 		const created = await api.createWorkflow(workflow, [v0Credential]);
 		await api.activate(created.id);
 		try {
-			const productionUrl = `${n8n!.url}/webhook/${webhookId}/webhook`;
+			const productionUrl = `${n8n!.url}/webhook/${webhookId}/webhook?token=${URL_TOKEN}`;
 			// What the user does in the Anesya dashboard: paste the production URL; Anesya shows the secret.
 			fake.anesyaV0.setWebhooks([{ event: 'extract.completed', url: productionUrl, secret }]);
-			// Activation is asynchronous: wait until the production URL answers (401: unsigned) instead of 404.
-			const probe = await api.waitForWebhook<{ message: string }>(`${webhookId}/webhook`, { event: 'ping', data: {} }, { timeoutMs: 20_000 });
+			// Activation is asynchronous: wait until the production URL answers instead of 404. The probe carries
+			// the valid URL token but no signature: with a secret set it is refused, naming the headers it carried.
+			const probe = await api.waitForWebhook<{ message: string }>(`${webhookId}/webhook?token=${URL_TOKEN}`, { event: 'ping', data: {} }, { timeoutMs: 20_000 });
 			expect(probe.status).toBe(401);
+			expect(probe.body.message).toMatch(/^Signature required but none recognised\. Expected: webhook-id, webhook-timestamp and webhook-signature \(Standard Webhooks\); or X-Anesya-Signature .* Headers received: .*content-type/);
+			expect(probe.body.message).not.toContain(URL_TOKEN);
 
 			const created201 = await an0(fake, '/extract', { method: 'POST', ...jsonBody({ schema: schemaId, document: await uploadedDocumentId() }) });
 			const extractId = (created201.json as { id: string }).id;
