@@ -16,6 +16,7 @@ import {
 	type INode,
 	type INodeExecutionData,
 	type INodeParameters,
+	type INodeProperties,
 	type INodeType,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
@@ -35,6 +36,8 @@ export interface TriggerDoubleOptions {
 	mode?: WorkflowExecuteMode;
 	/** Node static data; a fresh object by default (shared by every context of this double). */
 	staticData?: IDataObject;
+	/** The node's typeVersion; the newest of the description by default. */
+	typeVersion?: number;
 }
 
 type RequestOptions = IHttpRequestOptions & { abortSignal?: AbortSignal };
@@ -117,7 +120,7 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 		id: 'trigger-under-test',
 		name: description.defaults.name ?? description.displayName,
 		type: `test.${description.name}`,
-		typeVersion: Array.isArray(description.version) ? description.version.at(-1)! : description.version,
+		typeVersion: options.typeVersion ?? (Array.isArray(description.version) ? description.version.at(-1)! : description.version),
 		position: [0, 0],
 		parameters: options.parameters ?? {},
 		webhookId: 'b0000000-0000-4000-8000-0000000000aa',
@@ -135,8 +138,13 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 	const warnings: string[] = [];
 	const credentialType = description.credentials?.[0]?.name ?? '';
 
+	// Like n8n, a parameter defined once per node version is the one whose '@version' shows it.
+	const forThisVersion = (p: INodeProperties) => {
+		const versions = p.displayOptions?.show?.['@version'];
+		return versions === undefined || (versions as unknown[]).includes(node.typeVersion);
+	};
 	const getNodeParameter = (name: string, fallback?: unknown, opts?: { extractValue?: boolean }): any => {
-		const property = description.properties.find((p) => p.name === name);
+		const property = description.properties.find((p) => p.name === name && forThisVersion(p));
 		const value = name in node.parameters ? node.parameters[name] : (property?.default ?? fallback);
 		if (opts?.extractValue && value && typeof value === 'object' && 'value' in (value as IDataObject)) {
 			const locator = value as { mode?: string; value: unknown };

@@ -1,7 +1,7 @@
 import type { IHookFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { outputProperty, readShapeOptions, resultOptionsProperty } from '../../shared/descriptions';
+import { outputProperty, readShapeOptions, resultOptionsProperty, signatureCheckProperty } from '../../shared/descriptions';
 import type { ShapeOptions } from '../../shared/items';
 import { triggerParameters } from '../../shared/webhook';
 import { ANYFORMAT_EVENTS, eventsProperty, workflowIdOf, workflowLocator, type AnyformatEvent } from '../actions/common.descriptions';
@@ -33,6 +33,11 @@ export const anyformatTriggerProperties: INodeProperties[] = [
 		displayOptions: { show: { workflowScope: ['one'] } },
 	},
 	eventsProperty,
+	signatureCheckProperty({
+		auto: 'Verify a signature whenever a delivery carries one; a delivery without one is accepted on the secret token in the registered URL',
+		required: 'Refuse (401, no execution) any delivery without a valid signature, even with the right URL token. Turn on once your executions show "_meta.authenticatedBy": "signature".',
+		description: 'How deliveries prove they come from anyformat. anyformat does not document its signature scheme (Standard Webhooks is assumed), so Auto keeps working whatever it turns out to be.',
+	}),
 	{
 		displayName: 'Include Extracted Data',
 		name: 'includeData',
