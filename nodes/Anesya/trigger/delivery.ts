@@ -3,7 +3,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { readShapeOptions } from '../../shared/descriptions';
 import { checkToken } from '../../shared/signature';
 import { firstString, isObject } from '../../shared/values';
-import { acknowledge, deliveryScope, jsonBodyOf, refuse, rememberDelivery, triggerParameters } from '../../shared/webhook';
+import { accept, acknowledge, deliveryScope, jsonBodyOf, refuse, rememberDelivery, triggerParameters } from '../../shared/webhook';
 import { shapeExtract } from '../helpers/results';
 
 /** The events Anesya 0.8 can send, as its dashboard names them. */
@@ -55,8 +55,9 @@ export function extractsOf(payload: IDataObject): IDataObject[] {
 
 /**
  * Handles one delivery from Anesya: checks the optional secret, drops unselected events and
- * repeated deliveries with a 200 (so Anesya does not log them as failures), and emits the Extract(s)
- * in the same shapes as the Anesya node.
+ * repeated deliveries with a 200 (so Anesya does not log them as failures), and answers at once,
+ * starting the execution with the Extract(s) in the same shapes as the Anesya node (the delivery
+ * carries them: nothing is fetched).
  */
 export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const token = checkUrlToken(ctx, String(ctx.getNodeParameter('secret', '') ?? ''));
@@ -76,9 +77,7 @@ export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookRe
 	}
 
 	const shape = readShapeOptions(triggerParameters(ctx), 0);
-	if (shape.output === 'raw') {
-		return { workflowData: [ctx.helpers.returnJsonArray({ ...payload, _meta: { authenticatedBy: token.authenticatedBy } })] };
-	}
+	if (shape.output === 'raw') return accept(ctx, [{ ...payload, _meta: { authenticatedBy: token.authenticatedBy } }]);
 	const deliveryMeta: IDataObject = {
 		event: payload.event,
 		webhookId: (payload.id as string | undefined) ?? null,
@@ -86,5 +85,5 @@ export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookRe
 		authenticatedBy: token.authenticatedBy,
 	};
 	const items = extractsOf(payload).flatMap((extract) => shapeExtract(extract, shape, deliveryMeta));
-	return { workflowData: [ctx.helpers.returnJsonArray(items)] };
+	return accept(ctx, items);
 }

@@ -4,6 +4,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { AnyformatTrigger } from '../../../nodes/Anyformat/AnyformatTrigger.node';
+import { resultsBudget } from '../../../nodes/Anyformat/trigger/results';
 import { DEFAULT_ANYFORMAT_KEY, documentFromText, standardWebhookHeaders, startFakeApi, type DeliveryRecord, type FakeApi } from '../../fake-api';
 import { INVOICE_TEXT, INVOICE_WORKFLOW } from '../../fake-api/test-helpers';
 import { byId } from '../../helpers/n8n-harness';
@@ -83,6 +84,8 @@ describe('Anyformat Trigger: deliveries', () => {
 			body,
 		});
 		const text = await response.text();
+		// The execution this delivery started (if any) finishes after the answer: wait for it.
+		await receiver.idle();
 		return { status: response.status, text, json: text ? (JSON.parse(text) as IDataObject) : undefined };
 	};
 
@@ -213,21 +216,40 @@ describe('Anyformat Trigger: deliveries', () => {
 			expect(item._meta).toMatchObject({ resultsError: expect.stringMatching(/^anyformat has no such resource/) });
 		});
 
-		it('keeps the results fetch bounded: a hanging API gives up within the budget', async () => {
-			const t = await activeTrigger();
-			const collection = run(workflow().id);
-			await receiver.waitForDeliveries(1);
-			fake.injectFault({ path: /\/results\/$/, kind: 'hang', times: Infinity });
+		it('answers anyformat before it fetches the results: the download runs in the execution', async () => {
+			await activeTrigger();
+			const wf = workflow();
+			const collection = run(wf.id);
+			const [delivery] = await receiver.waitForDeliveries(1);
 
-			const started = Date.now();
-			const response = await post(t, eventFor(collection), { id: 'msg_second' });
-			const took = Date.now() - started;
+			const [fetch] = resultRequests();
+			expect(delivery.answeredAt).toBeLessThanOrEqual(fetch.at);
+			expect(delivery.executedAt).toBeGreaterThanOrEqual(fetch.endAt!);
+			expect(items()[0]).toMatchObject({ invoice_number: 'INV-2024-0847', _meta: { collectionId: collection.id } });
+		});
 
-			expect(response.status).toBe(200);
-			expect(took).toBeGreaterThanOrEqual(4900);
-			expect(took).toBeLessThan(6500);
-			expect(items(1)[0]._meta).toMatchObject({ resultsError: 'anyformat did not return the results within 5 s' });
-		}, 15_000);
+		describe('with a short results budget', () => {
+			const normalBudget = resultsBudget.ms;
+			beforeEach(() => (resultsBudget.ms = 1500));
+			afterEach(() => (resultsBudget.ms = normalBudget));
+
+			it('answers at once even when the API hangs; the execution gives up within the budget', async () => {
+				const t = await activeTrigger();
+				const collection = run(workflow().id);
+				await receiver.waitForDeliveries(1);
+				fake.injectFault({ path: /\/results\/$/, kind: 'hang', times: Infinity });
+
+				const started = Date.now();
+				const response = await post(t, eventFor(collection), { id: 'msg_second' });
+				const [, second] = receiver.deliveries;
+
+				expect(response.status).toBe(200);
+				expect(second.answeredAt! - started).toBeLessThan(500);
+				expect(second.executedAt! - started).toBeGreaterThanOrEqual(1400);
+				expect(second.executedAt! - started).toBeLessThan(3000);
+				expect(items(1)[0]._meta).toMatchObject({ resultsError: 'anyformat did not return the results within 1.5 s' });
+			}, 15_000);
+		});
 
 		describe('results that do not match the event: the event is kept, _meta.resultsError says why', () => {
 			const resultsErrorOf = async (payload: IDataObject) => {
@@ -395,6 +417,22 @@ describe('Anyformat Trigger: deliveries', () => {
 			expect(repeat.status).toBe(200);
 			expect(JSON.parse(repeat.responseBody)).toEqual({ received: true, duplicate: true });
 			expect(receiver.executions).toHaveLength(1);
+		});
+
+		it('runs once when retries of a delivery arrive together (a sender that timed out), answering each at once', async () => {
+			const t = await activeTrigger();
+			const collection = run(workflow().id);
+			await receiver.waitForDeliveries(1);
+			const event = eventFor(collection);
+
+			const answers = await Promise.all(Array.from({ length: 5 }, () => post(t, event, { id: 'msg_retried' })));
+
+			expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+			expect(answers.filter((a) => a.text === '')).toHaveLength(1);
+			expect(answers.filter((a) => a.json?.duplicate === true)).toHaveLength(4);
+			// The first delivery of the run, plus one for the retried message.
+			expect(receiver.executions).toHaveLength(2);
+			expect(resultRequests()).toHaveLength(2);
 		});
 
 		it('runs once for a duplicate unsigned delivery (same event, extraction and timestamp)', async () => {
