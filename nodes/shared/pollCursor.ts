@@ -293,6 +293,18 @@ export function advanceCursor(previous: CursorState | undefined, scan: ScanResul
 	};
 }
 
+/**
+ * Takes jobs back that a poll could not turn into items after all (its time ran out): they are
+ * pending again, so the next poll emits them.
+ */
+export function putBack(state: CursorState, jobs: ListedJob[]): CursorState {
+	if (jobs.length === 0) return state;
+	const ids = new Set(jobs.map((j) => j.id));
+	const pending = { ...state.pending };
+	for (const job of jobs) pending[job.id] = [Number.isFinite(job.createdAt) ? job.createdAt : (state.newest ?? 0), 0];
+	return { ...state, pending, emitted: state.emitted.filter((id) => !ids.has(id)) };
+}
+
 function newestEntries<T extends number | [number, number]>(entries: Record<string, T>, max: number): Record<string, T> {
 	const list = Object.entries(entries);
 	if (list.length <= max) return entries;
@@ -325,6 +337,13 @@ export function writeCursor(store: IDataObject, listKey: string, state: CursorSt
 export function cursorKeys(store: IDataObject): string[] {
 	const all = store[CURSORS_KEY];
 	return isObject(all) ? Object.keys(all) : [];
+}
+
+/** Forgets the cursors of lists no longer polled (a deleted workflow, a changed filter). */
+export function keepCursors(store: IDataObject, listKeys: string[]): void {
+	const all = store[CURSORS_KEY];
+	if (!isObject(all)) return;
+	for (const key of Object.keys(all)) if (!listKeys.includes(key)) delete all[key];
 }
 
 /**

@@ -1,7 +1,5 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { messageOf } from '../../shared/errors';
-import type { FinalOutcome } from '../../shared/poll';
 import {
 	hasStandardWebhookHeaders,
 	safeEqual,
@@ -10,7 +8,7 @@ import {
 } from '../../shared/signature';
 import { firstString, isObject } from '../../shared/values';
 import { acknowledge, deliveryScope, jsonBodyOf, rawBodyOf, refuse, rememberDelivery } from '../../shared/webhook';
-import { fetchCollectionResults, shapeCollection, type CollectionJob } from '../helpers/checker';
+import { eventItems } from './items';
 import { readTriggerSettings, type TriggerSettings } from './properties';
 import { subscriptionOf, TOKEN_PARAMETER } from './state';
 
@@ -73,66 +71,15 @@ function parseDelivery(payload: IDataObject, headers: IDataObject): Delivery | u
 	return { event: payload.event, timestamp, data, deliveryId, collectionId, workflowId };
 }
 
-type ResultsFetch = { ok: true; outcome: FinalOutcome<IDataObject> | undefined } | { ok: false; message: string };
-
-/** One bounded look at the results (the shared request layer retries within the budget). */
-async function fetchResults(ctx: IWebhookFunctions, job: CollectionJob): Promise<ResultsFetch> {
-	const signal = AbortSignal.timeout(RESULTS_BUDGET_MS);
-	return await fetchCollectionResults(ctx, job, signal).then(
-		(outcome): ResultsFetch => ({ ok: true, outcome }),
-		(error: unknown): ResultsFetch => ({
-			ok: false,
-			message: signal.aborted
-				? `anyformat did not return the results within ${RESULTS_BUDGET_MS / 1000} s`
-				: messageOf(error),
-		}),
-	);
-}
-
-/** anyformat's own words for a failed run: the `detail` of its 422 answer. */
-function failureReason(error: Error): { reason: string; errorCode: string | null } {
-	const response = (error as { errorResponse?: unknown }).errorResponse;
-	const detail = isObject(response) && typeof response.detail === 'string' ? response.detail : undefined;
-	const code = (error as { apiCode?: unknown }).apiCode;
-	return { reason: detail ?? error.message, errorCode: typeof code === 'string' ? code : null };
-}
-
 /** The output items for one delivery. */
 async function itemsFor(ctx: IWebhookFunctions, delivery: Delivery, settings: TriggerSettings): Promise<IDataObject[]> {
 	const { event, timestamp, data, deliveryId, collectionId, workflowId } = delivery;
-	const meta: IDataObject = { event, deliveryId, timestamp, collectionId: collectionId ?? null, workflowId: workflowId ?? null };
-	const eventItem = (extra: IDataObject = {}, resultsError?: string): IDataObject => ({
-		event,
-		timestamp,
-		data,
-		...extra,
-		_meta: resultsError === undefined ? meta : { ...meta, resultsError },
-	});
-
-	if (!settings.includeData) return [eventItem()];
-	if (!collectionId || !workflowId) return [eventItem({}, 'The event carries no extraction ID or workflow ID')];
-
-	const job: CollectionJob = { workflowId, collectionId, itemIndex: 0 };
-	const fetched = await fetchResults(ctx, job);
-
-	if (event === 'extraction.failed') {
-		if (!fetched.ok) return [eventItem({ reason: null, errorCode: null }, fetched.message)];
-		const failure = fetched.outcome && !fetched.outcome.done ? failureReason(fetched.outcome.error) : undefined;
-		return [eventItem({ reason: failure?.reason ?? null, errorCode: failure?.errorCode ?? null })];
-	}
-
-	if (!fetched.ok) return [eventItem({}, fetched.message)];
-	const { outcome } = fetched;
-	if (!outcome) return [eventItem({}, 'anyformat reports the results as not ready yet (412)')];
-	if (!outcome.done) return [eventItem({}, outcome.error.message)];
-	let shaped: IDataObject[];
-	try {
-		shaped = shapeCollection(outcome.value, job, settings.shape!);
-	} catch (error) {
-		// E.g. "Split Into Items" names a field this document lacks: keep the event, say why.
-		return [eventItem({}, messageOf(error))];
-	}
-	return shaped.map((item) => ({ ...item, _meta: { ...meta, ...(isObject(item._meta) ? item._meta : {}) } }));
+	return await eventItems(
+		ctx,
+		{ event, timestamp, data, collectionId, workflowId, meta: { event, deliveryId, timestamp } },
+		settings,
+		RESULTS_BUDGET_MS,
+	);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { IHookFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
+import type { IHookFunctions, INodeProperties, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { outputProperty, readShapeOptions, resultOptionsProperty } from '../../shared/descriptions';
@@ -6,7 +6,8 @@ import type { ShapeOptions } from '../../shared/items';
 import { triggerParameters } from '../../shared/webhook';
 import { ANYFORMAT_EVENTS, eventsProperty, workflowIdOf, workflowLocator, type AnyformatEvent } from '../actions/common.descriptions';
 
-export const anyformatTriggerProperties: INodeProperties[] = [
+/** Which extractions start the workflow and what it receives: the same in the webhook and the polling trigger. */
+export const anyformatEventProperties: INodeProperties[] = [
 	{
 		displayName: 'Workflows',
 		name: 'workflowScope',
@@ -43,6 +44,10 @@ export const anyformatTriggerProperties: INodeProperties[] = [
 	},
 	{ ...outputProperty, displayOptions: { show: { includeData: [true] } } },
 	{ ...resultOptionsProperty, displayOptions: { show: { includeData: [true] }, hide: { output: ['raw'] } } },
+];
+
+export const anyformatTriggerProperties: INodeProperties[] = [
+	...anyformatEventProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -62,7 +67,7 @@ export const anyformatTriggerProperties: INodeProperties[] = [
 	},
 ];
 
-type TriggerContext = IHookFunctions | IWebhookFunctions;
+type TriggerContext = IHookFunctions | IWebhookFunctions | IPollFunctions;
 
 export interface TriggerSettings {
 	events: AnyformatEvent[];
