@@ -56,6 +56,13 @@ const BUDGET_SHARE = 0.8;
 /** n8n versions that do not state a poll budget. */
 const DEFAULT_POLL_BUDGET_MS = 5 * 60_000;
 
+/**
+ * Polls in progress in this process, by workflow and node. n8n starts a poll on every Poll Times
+ * tick whether or not the previous one has returned; two polls reading the same cursor would emit
+ * the same documents twice, so a tick that finds its predecessor still running does nothing.
+ */
+const running = new Set<string>();
+
 /** How long this poll may take (n8n 2.41+ says; its tick is abandoned after that). */
 function pollBudgetMs(ctx: IPollFunctions): number {
 	const stated = typeof ctx.getPollBudgetMs === 'function' ? ctx.getPollBudgetMs() : undefined;
@@ -71,7 +78,20 @@ function pollBudgetMs(ctx: IPollFunctions): number {
  */
 export async function runPoll(ctx: IPollFunctions, spec: PollSpec): Promise<INodeExecutionData[][] | null> {
 	if (ctx.getMode() === 'manual') return await testEvent(ctx, spec);
+	const key = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+	if (running.has(key)) {
+		ctx.logger.debug(`${ctx.getNode().name}: the previous poll is still running; skipping this one`);
+		return null;
+	}
+	running.add(key);
+	try {
+		return await pollOnce(ctx, spec);
+	} finally {
+		running.delete(key);
+	}
+}
 
+async function pollOnce(ctx: IPollFunctions, spec: PollSpec): Promise<INodeExecutionData[][] | null> {
 	const store = ctx.getWorkflowStaticData('node');
 	const deadline = Date.now() + pollBudgetMs(ctx) * BUDGET_SHARE;
 	const states = new Map<string, CursorState>();
