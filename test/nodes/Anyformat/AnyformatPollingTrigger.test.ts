@@ -112,6 +112,18 @@ describe('Anyformat Polling Trigger', () => {
 		expect(await poll(t)).toEqual([]);
 	});
 
+	it('emits each run once when two ticks overlap (the second finds the first still running and does nothing)', async () => {
+		const workflowId = workflow();
+		const t = trigger({ workflowScope: 'one', workflow: byId(workflowId), includeData: false });
+		expect(await poll(t)).toEqual([]);
+		const ids = Array.from({ length: 5 }, (_, i) => run(workflowId, i));
+		for (const id of ids) fake.anyformat.completeNow(id);
+		const [first, second] = await Promise.all([poll(t), poll(t)]);
+		expect([...first, ...second].map((i) => (i.data as IDataObject).extraction_id).sort()).toEqual([...ids].sort());
+		expect(second).toEqual([]);
+		expect(await poll(t)).toEqual([]);
+	});
+
 	it('Fetch Test Event returns the newest finished run and leaves the cursor alone', async () => {
 		const workflowId = workflow();
 		const older = run(workflowId, 1);
