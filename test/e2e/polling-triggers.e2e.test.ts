@@ -8,6 +8,7 @@
  * cron at one fixed second (0, 5, …, 55): a poll every 5 s, with no entry below n8n's minimum.
  */
 import { DEFAULT_ANESYA_TOKEN, DEFAULT_ANYFORMAT_KEY, documentFromText, startFakeApi, type FakeApi } from '../fake-api';
+import { startAnesyaExtract } from '../fake-api/test-helpers';
 import { INVOICE_SCHEMA, invoiceText, invoiceWorkflow } from '../fixtures/invoices';
 import { N8nApi, type CredentialRef, type Execution } from './support/n8n-api';
 import { startN8n, type N8nInstance } from './support/n8n-instance';
@@ -78,18 +79,7 @@ const vendors: Vendor[] = [
 		parameters: () => ({ output: 'simplified' }),
 		start: (n) => {
 			const schemaId = fake.anesya.schemas[0]?.id ?? fake.anesya.createSchema({ name: 'Invoices', description: 'Invoices', schema: INVOICE_SCHEMA }).id;
-			return fake.anesya.createExtract({
-				document: documentFromText(invoiceText(n), `invoice-${n}.txt`),
-				server: 'FR-1',
-				schemaId,
-				classifierId: null,
-				workflowId: null,
-				sessionId: null,
-				metadata: null,
-				pages: 1,
-				creditCost: 3,
-				payer: DEFAULT_ANESYA_TOKEN,
-			}).id;
+			return startAnesyaExtract(fake, invoiceText(n), `invoice-${n}.txt`, { schemaId });
 		},
 		finish: (id) => void fake.anesya.completeNow(id),
 		idOf: (item) => String((item._meta as Record<string, unknown>).extractId),

@@ -245,6 +245,12 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 	};
 }
 
+/** Runs poll() as n8n does and returns the JSON of the items it emitted ([] when it returned null). */
+export async function pollItems(nodeType: INodeType, double: TriggerDouble): Promise<IDataObject[]> {
+	const out = await nodeType.poll!.call(double.pollContext());
+	return out ? out[0].map((item) => item.json) : [];
+}
+
 /** One request the receiver got, how webhook() handled it and what n8n would have answered. */
 export interface ReceivedDelivery {
 	request: ReceivedRequest;

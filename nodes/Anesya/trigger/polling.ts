@@ -8,9 +8,11 @@ import { timeOf, type ListedJob } from '../../shared/pollCursor';
 import { MAX_DOCUMENTS_PER_POLL, POLL_FETCH_CONCURRENCY, runPoll, type FoundJob } from '../../shared/pollTrigger';
 import { isObject, UUID_PATTERN } from '../../shared/values';
 import { triggerParameters } from '../../shared/webhook';
-import { anesyaResultOptionsProperty, schemaLocator } from '../actions/common.descriptions';
+import { anesyaResultOptionsProperty, schemaLocator, workflowIdFilterProperty } from '../actions/common.descriptions';
+import { fetchExtract } from '../helpers/checker';
 import { extractMeta, FINAL_STATUSES, shapeExtract } from '../helpers/results';
-import { ANESYA_MAX_PAGE_SIZE, anesyaPage, anesyaRequest } from '../transport';
+import { ANESYA_MAX_PAGE_SIZE, anesyaPage } from '../transport';
+import { extractEventOptions } from './properties';
 
 /** The events this trigger emits, named as Anesya's webhooks name them. */
 const POLLED_EVENTS = ['extract.completed', 'extract.failed'] as const;
@@ -32,10 +34,7 @@ export const anesyaPollingTriggerProperties: INodeProperties[] = [
 		displayName: 'Events',
 		name: 'events',
 		type: 'multiOptions',
-		options: [
-			{ name: 'Extract Completed', value: 'extract.completed', description: 'An extraction finished successfully' },
-			{ name: 'Extract Failed', value: 'extract.failed', description: 'An extraction ended in error' },
-		],
+		options: extractEventOptions,
 		default: [...POLLED_EVENTS],
 		required: true,
 		description: 'Which finished extracts start the workflow',
@@ -53,13 +52,9 @@ export const anesyaPollingTriggerProperties: INodeProperties[] = [
 				description: 'Only extracts made with this extraction schema',
 			},
 			{
-				displayName: 'Workflow ID',
-				name: 'workflowId',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 300f339f-da71-4f9f-80f6-c25a63baae75',
+				...workflowIdFilterProperty,
 				description:
-					"Only extracts of this Anesya workflow. Anesya's API cannot list workflows: open the workflow in the Anesya dashboard and copy its ID.",
+					"Only extracts uploaded to this Anesya workflow. Anesya's API cannot list workflows: open the workflow in the Anesya dashboard and copy its ID.",
 			},
 		],
 	},
@@ -151,8 +146,7 @@ export async function pollAnesya(ctx: IPollFunctions): Promise<INodeExecutionDat
 			const meta: IDataObject = { event, source: 'poll' };
 			let extract: IDataObject;
 			try {
-				const { body } = await anesyaRequest(ctx, { method: 'GET', path: `/extract/${encodeURIComponent(job.id)}/`, signal: AbortSignal.timeout(DETAILS_BUDGET_MS) });
-				extract = body;
+				extract = await fetchExtract(ctx, job.id, { signal: AbortSignal.timeout(DETAILS_BUDGET_MS) });
 			} catch (error) {
 				return [{ _meta: { ...extractMeta(job.entry), ...meta, resultsError: messageOf(error) } }];
 			}

@@ -3,10 +3,11 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { AnesyaPollingTrigger } from '../../../nodes/Anesya/AnesyaPollingTrigger.node';
-import { DEFAULT_ANESYA_TOKEN, documentFromText, startFakeApi, type FakeApi } from '../../fake-api';
+import { DEFAULT_ANESYA_TOKEN, startFakeApi, type FakeApi } from '../../fake-api';
+import { startAnesyaExtract } from '../../fake-api/test-helpers';
 import { INVOICE_SCHEMA, invoiceText } from '../../fixtures/invoices';
 import { byId } from '../../helpers/n8n-harness';
-import { triggerDouble } from '../../helpers/trigger-double';
+import { pollItems, triggerDouble } from '../../helpers/trigger-double';
 
 describe('Anesya Polling Trigger', () => {
 	let fake: FakeApi;
@@ -27,24 +28,10 @@ describe('Anesya Polling Trigger', () => {
 			staticData,
 			mode,
 		});
-	const poll = async (t: ReturnType<typeof trigger>): Promise<IDataObject[]> => {
-		const out = await nodeType.poll.call(t.pollContext());
-		return out ? out[0].map((item) => item.json) : [];
-	};
+	const poll = async (t: ReturnType<typeof trigger>) => await pollItems(nodeType, t);
 	const schema = (name = 'Invoices') => fake.anesya.createSchema({ name, description: name, schema: INVOICE_SCHEMA }).id;
 	const extract = (n: number, options: { schemaId?: string; workflowId?: string; fail?: boolean } = {}) =>
-		fake.anesya.createExtract({
-			document: documentFromText(invoiceText(n, { fail: options.fail }), `invoice-${n}.txt`),
-			server: 'FR-1',
-			schemaId: options.schemaId ?? null,
-			classifierId: null,
-			workflowId: options.workflowId ?? null,
-			sessionId: null,
-			metadata: null,
-			pages: 1,
-			creditCost: 3,
-			payer: DEFAULT_ANESYA_TOKEN,
-		}).id;
+		startAnesyaExtract(fake, invoiceText(n, { fail: options.fail }), `invoice-${n}.txt`, options);
 	const extractIds = (items: IDataObject[]) => items.map((i) => (i._meta as IDataObject).extractId as string);
 	const requestsDuring = async <T>(action: () => Promise<T>) => {
 		const before = fake.log.length;

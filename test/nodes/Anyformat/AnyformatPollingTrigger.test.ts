@@ -7,7 +7,7 @@ import { AnyformatPollingTrigger } from '../../../nodes/Anyformat/AnyformatPolli
 import { DEFAULT_ANYFORMAT_KEY, documentFromText, startFakeApi, type FakeApi } from '../../fake-api';
 import { invoiceText, invoiceWorkflow } from '../../fixtures/invoices';
 import { byId } from '../../helpers/n8n-harness';
-import { triggerDouble } from '../../helpers/trigger-double';
+import { pollItems, triggerDouble } from '../../helpers/trigger-double';
 
 /** Lets the API's millisecond clock move on, so two finish times differ. */
 async function nextMillisecond(): Promise<void> {
@@ -34,10 +34,7 @@ describe('Anyformat Polling Trigger', () => {
 			staticData,
 			mode,
 		});
-	const poll = async (t: ReturnType<typeof trigger>): Promise<IDataObject[]> => {
-		const out = await nodeType.poll.call(t.pollContext());
-		return out ? out[0].map((item) => item.json) : [];
-	};
+	const poll = async (t: ReturnType<typeof trigger>) => await pollItems(nodeType, t);
 	const workflow = () => fake.anyformat.createWorkflow(invoiceWorkflow).id;
 	const run = (workflowId: string, n: number, options: { fail?: boolean } = {}) =>
 		fake.anyformat.createCollection(workflowId, 'v2-run', [{ document: documentFromText(invoiceText(n, options), `invoice-${n}.txt`) }], { start: true }).id;
