@@ -42,6 +42,8 @@ afterAll(async () => {
 interface Vendor {
 	name: string;
 	nodeName: string;
+	/** `vendor` of its requests in the fake's log */
+	fakeVendor: 'anyformat' | 'anesya';
 	type: string;
 	credential: string;
 	/** Requests of one poll's list read (the trigger's only request when nothing is new). */
@@ -58,6 +60,7 @@ const vendors: Vendor[] = [
 	{
 		name: 'anyformat',
 		nodeName: 'Anyformat Polling Trigger',
+		fakeVendor: 'anyformat',
 		type: 'anyformatPollingTrigger',
 		credential: 'anyformatApi',
 		isListRequest: (route) => route === 'GET /v2/workflows/{workflow_id}/runs/',
@@ -73,6 +76,7 @@ const vendors: Vendor[] = [
 	{
 		name: 'Anesya',
 		nodeName: 'Anesya Polling Trigger',
+		fakeVendor: 'anesya',
 		type: 'anesyaPollingTrigger',
 		credential: 'anesyaApi',
 		isListRequest: (route) => route === 'GET /anesya/extract/',
@@ -121,8 +125,12 @@ describe.each(vendors)('$nodeName in real n8n', (vendor) => {
 		expect(items.map(vendor.idOf).sort()).toEqual([...batch].sort());
 		expect(items[0]).toMatchObject({ invoice_number: expect.stringMatching(/^INV-11\d\d$/), _meta: { source: 'poll' } });
 
+		// Idle polls cost one list request each, nothing else.
+		const idleFrom = fake.log.length;
 		await morePolls(3);
 		expect(await executions()).toHaveLength(1);
+		const idle = fake.log.slice(idleFrom).filter((entry) => entry.vendor === vendor.fakeVendor);
+		expect(idle.filter((entry) => !vendor.isListRequest(entry.route))).toEqual([]);
 
 		await timings.measure(`${vendor.name}: n8n restart`, async () => {
 			const { stateDir } = n8n!;
