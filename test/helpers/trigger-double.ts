@@ -1,5 +1,5 @@
-// A small stand-in for the contexts n8n gives webhook triggers: IHookFunctions (checkExists / create /
-// delete) and IWebhookFunctions (webhook), plus an HTTP receiver that turns real deliveries into
+// A small stand-in for the contexts n8n gives triggers: IHookFunctions (checkExists / create /
+// delete), IWebhookFunctions (webhook) and IPollFunctions (poll), plus an HTTP receiver that turns real deliveries into
 // webhook() calls and answers them the way n8n's webhook helpers do. Requests the node makes go out
 // over real HTTP (global fetch) with the credential applied like n8n applies it.
 import { randomUUID } from 'node:crypto';
@@ -14,6 +14,7 @@ import {
 	type IHookFunctions,
 	type IHttpRequestOptions,
 	type INode,
+	type IPollFunctions,
 	type INodeExecutionData,
 	type INodeParameters,
 	type INodeProperties,
@@ -30,8 +31,8 @@ export interface TriggerDoubleOptions {
 	parameters?: INodeParameters;
 	/** Decrypted credential data of the node's (first) credential type; none for triggers without one (Anesya). */
 	credentials?: ICredentialDataDecryptedObject;
-	/** What getNodeWebhookUrl('default') returns. */
-	webhookUrl: string;
+	/** What getNodeWebhookUrl('default') returns (webhook triggers). */
+	webhookUrl?: string;
 	/** 'trigger' for an active workflow (default), 'manual' for "Listen for test event". */
 	mode?: WorkflowExecuteMode;
 	/** Node static data; a fresh object by default (shared by every context of this double). */
@@ -106,6 +107,8 @@ export interface TriggerDouble {
 	readonly staticData: IDataObject;
 	readonly warnings: string[];
 	hookContext(): IHookFunctions;
+	/** The context of one poll() call (n8n makes one per activation; static data is this double's). */
+	pollContext(): IPollFunctions;
 	webhookContext(request: ReceivedRequest, response: ServerResponse): IWebhookFunctions;
 }
 
@@ -200,6 +203,15 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 				getNodeWebhookUrl: (name: string) => (name === 'default' ? options.webhookUrl : undefined),
 				getWebhookName: () => 'default',
 			}) as unknown as IHookFunctions,
+		pollContext: () =>
+			({
+				...base(),
+				getActivationMode: () => 'activate',
+				getPollBudgetMs: () => 5 * 60_000,
+				__emit: () => {
+					throw new Error('poll() returns its items; it never emits');
+				},
+			}) as unknown as IPollFunctions,
 		webhookContext: (request, response) => {
 			const req = {
 				headers: request.headers,
@@ -245,6 +257,12 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 			} as unknown as IWebhookFunctions;
 		},
 	};
+}
+
+/** Runs poll() as n8n does and returns the JSON of the items it emitted ([] when it returned null). */
+export async function pollItems(nodeType: INodeType, double: TriggerDouble): Promise<IDataObject[]> {
+	const out = await nodeType.poll!.call(double.pollContext());
+	return out ? out[0].map((item) => item.json) : [];
 }
 
 /** One request the receiver got, how webhook() handled it and what n8n would have answered. */

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IHookFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHookFunctions, INodeProperties, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { outputProperty, readShapeOptions, resultOptionsProperty, signatureCheckProperty, type ParameterContext } from '../../shared/descriptions';
@@ -6,7 +6,8 @@ import type { ShapeOptions } from '../../shared/items';
 import { triggerParameters } from '../../shared/webhook';
 import { ANYFORMAT_EVENTS, eventsProperty, workflowIdOf, workflowLocator, type AnyformatEvent } from '../actions/common.descriptions';
 
-export const anyformatTriggerProperties: INodeProperties[] = [
+/** Which extractions start the workflow and what it receives: the same in the webhook and the polling trigger. */
+export const anyformatEventProperties: INodeProperties[] = [
 	{
 		displayName: 'Workflows',
 		name: 'workflowScope',
@@ -48,6 +49,10 @@ export const anyformatTriggerProperties: INodeProperties[] = [
 	},
 	{ ...outputProperty, displayOptions: { show: { includeData: [true] } } },
 	{ ...resultOptionsProperty, displayOptions: { show: { includeData: [true] }, hide: { output: ['raw'] } } },
+];
+
+export const anyformatTriggerProperties: INodeProperties[] = [
+	...anyformatEventProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -67,7 +72,7 @@ export const anyformatTriggerProperties: INodeProperties[] = [
 	},
 ];
 
-type TriggerContext = IHookFunctions | IWebhookFunctions | IExecuteFunctions;
+type TriggerContext = IHookFunctions | IWebhookFunctions | IPollFunctions | IExecuteFunctions;
 
 /** Trigger contexts read parameters without an item index; the execution's context reads item 0's. */
 function parametersOf(ctx: TriggerContext): ParameterContext {
