@@ -1,4 +1,4 @@
-import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IPollFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { ParameterContext } from './descriptions';
 import { isObject } from './values';
@@ -56,7 +56,7 @@ export async function jsonBodyOf(ctx: IWebhookFunctions): Promise<IDataObject | 
 }
 
 /** A trigger reads parameters without an item index; this lets the shared readers serve it too. */
-export function triggerParameters(ctx: IHookFunctions | IWebhookFunctions): ParameterContext {
+export function triggerParameters(ctx: IHookFunctions | IWebhookFunctions | IPollFunctions): ParameterContext {
 	return {
 		getNode: () => ctx.getNode(),
 		getNodeParameter: (name, _itemIndex, fallback, options) => ctx.getNodeParameter(name, fallback, options),

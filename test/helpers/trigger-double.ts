@@ -1,5 +1,5 @@
-// A small stand-in for the contexts n8n gives webhook triggers: IHookFunctions (checkExists / create /
-// delete) and IWebhookFunctions (webhook), plus an HTTP receiver that turns real deliveries into
+// A small stand-in for the contexts n8n gives triggers: IHookFunctions (checkExists / create /
+// delete), IWebhookFunctions (webhook) and IPollFunctions (poll), plus an HTTP receiver that turns real deliveries into
 // webhook() calls and answers them the way n8n's webhook helpers do. Requests the node makes go out
 // over real HTTP (global fetch) with the credential applied like n8n applies it.
 import { randomUUID } from 'node:crypto';
@@ -14,8 +14,10 @@ import {
 	type IHookFunctions,
 	type IHttpRequestOptions,
 	type INode,
+	type IPollFunctions,
 	type INodeExecutionData,
 	type INodeParameters,
+	type INodeProperties,
 	type INodeType,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
@@ -29,12 +31,14 @@ export interface TriggerDoubleOptions {
 	parameters?: INodeParameters;
 	/** Decrypted credential data of the node's (first) credential type; none for triggers without one (Anesya). */
 	credentials?: ICredentialDataDecryptedObject;
-	/** What getNodeWebhookUrl('default') returns. */
-	webhookUrl: string;
+	/** What getNodeWebhookUrl('default') returns (webhook triggers). */
+	webhookUrl?: string;
 	/** 'trigger' for an active workflow (default), 'manual' for "Listen for test event". */
 	mode?: WorkflowExecuteMode;
 	/** Node static data; a fresh object by default (shared by every context of this double). */
 	staticData?: IDataObject;
+	/** The node's typeVersion; the newest of the description by default. */
+	typeVersion?: number;
 }
 
 type RequestOptions = IHttpRequestOptions & { abortSignal?: AbortSignal };
@@ -103,6 +107,8 @@ export interface TriggerDouble {
 	readonly staticData: IDataObject;
 	readonly warnings: string[];
 	hookContext(): IHookFunctions;
+	/** The context of one poll() call (n8n makes one per activation; static data is this double's). */
+	pollContext(): IPollFunctions;
 	webhookContext(request: ReceivedRequest, response: ServerResponse): IWebhookFunctions;
 }
 
@@ -121,7 +127,7 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 		id: 'trigger-under-test',
 		name: description.defaults.name ?? description.displayName,
 		type: `test.${description.name}`,
-		typeVersion: Array.isArray(description.version) ? description.version.at(-1)! : description.version,
+		typeVersion: options.typeVersion ?? (Array.isArray(description.version) ? description.version.at(-1)! : description.version),
 		position: [0, 0],
 		parameters: options.parameters ?? {},
 		webhookId: 'b0000000-0000-4000-8000-0000000000aa',
@@ -139,8 +145,13 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 	const warnings: string[] = [];
 	const credentialType = description.credentials?.[0]?.name ?? '';
 
+	// Like n8n, a parameter defined once per node version is the one whose '@version' shows it.
+	const forThisVersion = (p: INodeProperties) => {
+		const versions = p.displayOptions?.show?.['@version'];
+		return versions === undefined || (versions as unknown[]).includes(node.typeVersion);
+	};
 	const getNodeParameter = (name: string, fallback?: unknown, opts?: { extractValue?: boolean }): any => {
-		const property = description.properties.find((p) => p.name === name);
+		const property = description.properties.find((p) => p.name === name && forThisVersion(p));
 		const value = name in node.parameters ? node.parameters[name] : (property?.default ?? fallback);
 		if (opts?.extractValue && value && typeof value === 'object' && 'value' in (value as IDataObject)) {
 			const locator = value as { mode?: string; value: unknown };
@@ -192,6 +203,15 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 				getNodeWebhookUrl: (name: string) => (name === 'default' ? options.webhookUrl : undefined),
 				getWebhookName: () => 'default',
 			}) as unknown as IHookFunctions,
+		pollContext: () =>
+			({
+				...base(),
+				getActivationMode: () => 'activate',
+				getPollBudgetMs: () => 5 * 60_000,
+				__emit: () => {
+					throw new Error('poll() returns its items; it never emits');
+				},
+			}) as unknown as IPollFunctions,
 		webhookContext: (request, response) => {
 			const req = {
 				headers: request.headers,
@@ -237,6 +257,12 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 			} as unknown as IWebhookFunctions;
 		},
 	};
+}
+
+/** Runs poll() as n8n does and returns the JSON of the items it emitted ([] when it returned null). */
+export async function pollItems(nodeType: INodeType, double: TriggerDouble): Promise<IDataObject[]> {
+	const out = await nodeType.poll!.call(double.pollContext());
+	return out ? out[0].map((item) => item.json) : [];
 }
 
 /** One request the receiver got, how webhook() handled it and what n8n would have answered. */
@@ -313,6 +339,7 @@ export class WebhookReceiver extends EventEmitter {
 			credentialId: double.credentialId,
 			items: workflowData[0],
 			nodeName: double.node.name,
+			typeVersion: double.node.typeVersion,
 		});
 		if (result.error) throw result.error;
 		return [result.items];

@@ -1,12 +1,13 @@
-import type { IExecuteFunctions, IHookFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHookFunctions, INodeProperties, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { outputProperty, readShapeOptions, resultOptionsProperty, type ParameterContext } from '../../shared/descriptions';
+import { outputProperty, readShapeOptions, resultOptionsProperty, signatureCheckProperty, type ParameterContext } from '../../shared/descriptions';
 import type { ShapeOptions } from '../../shared/items';
 import { triggerParameters } from '../../shared/webhook';
 import { ANYFORMAT_EVENTS, eventsProperty, workflowIdOf, workflowLocator, type AnyformatEvent } from '../actions/common.descriptions';
 
-export const anyformatTriggerProperties: INodeProperties[] = [
+/** Which extractions start the workflow and what it receives: the same in the webhook and the polling trigger. */
+export const anyformatEventProperties: INodeProperties[] = [
 	{
 		displayName: 'Workflows',
 		name: 'workflowScope',
@@ -33,6 +34,11 @@ export const anyformatTriggerProperties: INodeProperties[] = [
 		displayOptions: { show: { workflowScope: ['one'] } },
 	},
 	eventsProperty,
+	signatureCheckProperty({
+		auto: 'Verify a signature whenever a delivery carries one; a delivery without one is accepted on the secret token in the registered URL',
+		required: 'Refuse (401, no execution) any delivery without a valid signature, even with the right URL token. Turn on once your executions show "_meta.authenticatedBy": "signature".',
+		description: 'How deliveries prove they come from anyformat. anyformat does not document its signature scheme (Standard Webhooks is assumed), so Auto keeps working whatever it turns out to be.',
+	}),
 	{
 		displayName: 'Include Extracted Data',
 		name: 'includeData',
@@ -43,6 +49,10 @@ export const anyformatTriggerProperties: INodeProperties[] = [
 	},
 	{ ...outputProperty, displayOptions: { show: { includeData: [true] } } },
 	{ ...resultOptionsProperty, displayOptions: { show: { includeData: [true] }, hide: { output: ['raw'] } } },
+];
+
+export const anyformatTriggerProperties: INodeProperties[] = [
+	...anyformatEventProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -62,7 +72,7 @@ export const anyformatTriggerProperties: INodeProperties[] = [
 	},
 ];
 
-type TriggerContext = IHookFunctions | IWebhookFunctions | IExecuteFunctions;
+type TriggerContext = IHookFunctions | IWebhookFunctions | IPollFunctions | IExecuteFunctions;
 
 /** Trigger contexts read parameters without an item index; the execution's context reads item 0's. */
 function parametersOf(ctx: TriggerContext): ParameterContext {

@@ -53,6 +53,8 @@ describe('Anyformat Trigger: deliveries', () => {
 		timestamp: (record.payload as IDataObject).timestamp,
 		collectionId,
 		workflowId,
+		// The fake signs every delivery (Standard Webhooks) and the trigger verifies it.
+		authenticatedBy: 'signature',
 	});
 	const resultRequests = () => fake.log.filter((e) => e.route.endsWith('/results/'));
 	const items = (execution = 0) => receiver.executions[execution][0].map((item) => item.json);
@@ -352,6 +354,45 @@ describe('Anyformat Trigger: deliveries', () => {
 		it('refuses incomplete signature headers', async () => {
 			const t = await activeTrigger();
 			expectRefused(await post(t, somePayload, { sign: false, headers: { 'webhook-id': 'msg_1' } }), /^Incomplete signature headers/);
+		});
+
+		describe('Signature Check', () => {
+			it('Auto (the default) accepts an unsigned delivery on the URL token and says so', async () => {
+				const t = await activeTrigger({ includeData: false });
+				const response = await post(t, somePayload, { sign: false });
+				expect(response.status).toBe(200);
+				expect(items()[0]._meta).toMatchObject({ authenticatedBy: 'token' });
+			});
+
+			it('Required refuses an unsigned delivery with a valid token, naming the expected and the received headers', async () => {
+				const t = await activeTrigger({ includeData: false, signatureCheck: 'required' });
+				const response = await post(t, somePayload, { sign: false, headers: { 'x-anyformat-signature': 'abc' } });
+				expectRefused(response, /^Signature required but none recognised\. Expected: webhook-id, webhook-timestamp and webhook-signature \(Standard Webhooks\)\. Headers received: .*content-type.*x-anyformat-signature/);
+				// Names only: neither the token nor the secret appears in the answer or the log.
+				const secrets = [t.staticData.token as string, t.staticData.secret as string];
+				expect(secrets.some((s) => JSON.stringify(response.json).includes(s))).toBe(false);
+				expect(t.warnings).toEqual([expect.stringContaining('Signature required but none recognised')]);
+				expect(secrets.some((s) => t.warnings.join('').includes(s))).toBe(false);
+			});
+
+			it('Required accepts a signed delivery and marks it authenticated by signature', async () => {
+				const t = await activeTrigger({ includeData: false, signatureCheck: 'required' });
+				expect((await post(t, somePayload)).status).toBe(200);
+				expect(items()[0]._meta).toMatchObject({ authenticatedBy: 'signature' });
+			});
+
+			it('Required still refuses a signed delivery with a bad signature or a wrong token', async () => {
+				const t = await activeTrigger({ includeData: false, signatureCheck: 'required' });
+				const forged = standardWebhookHeaders(`whsec_${Buffer.from('guess').toString('base64')}`, 'msg_1', Math.floor(Date.now() / 1000), JSON.stringify(somePayload));
+				expectRefused(await post(t, somePayload, { sign: false, headers: forged }), /^Invalid signature$/);
+				expectRefused(await post(t, somePayload, { token: 'y'.repeat(43) }), /^Invalid token$/);
+			});
+
+			it('Required with no stored signing secret refuses and says how to fix it', async () => {
+				const t = await activeTrigger({ includeData: false, signatureCheck: 'required' });
+				delete t.staticData.secret;
+				expectRefused(await post(t, somePayload, { sign: false }), /No signing secret is stored for this subscription; deactivate and activate/);
+			});
 		});
 
 		it('refuses everything when no subscription is stored', async () => {
