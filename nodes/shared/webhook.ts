@@ -1,4 +1,12 @@
-import type { IDataObject, IHookFunctions, IPollFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	INodeExecutionData,
+	IPollFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import type { ParameterContext } from './descriptions';
 import { isObject } from './values';
@@ -19,6 +27,32 @@ export function refuse(ctx: IWebhookFunctions, status: 400 | 401, message: strin
 export function accept(ctx: IWebhookFunctions, items: IDataObject[]): IWebhookResponseData {
 	ctx.getResponseObject().status(200).end();
 	return { noWebhookResponse: true, workflowData: [ctx.helpers.returnJsonArray(items)] };
+}
+
+/** Whether an input item is an event as a trigger's webhook() emitted it (`event`, `data`, `_meta`). */
+function isEventItem(json: IDataObject): boolean {
+	return typeof json.event === 'string' && isObject(json.data) && isObject(json._meta);
+}
+
+/**
+ * A webhook trigger's execute(): n8n runs it with the items webhook() returned, after the sender has
+ * its answer. Each event item becomes what `complete` makes of it (paired with it); other items
+ * (pinned or hand-made) pass through unchanged.
+ */
+export async function completeEventItems(
+	ctx: IExecuteFunctions,
+	complete: (event: IDataObject, itemIndex: number) => Promise<IDataObject[]>,
+): Promise<INodeExecutionData[][]> {
+	const output: INodeExecutionData[] = [];
+	for (const [index, item] of ctx.getInputData().entries()) {
+		if (!isEventItem(item.json)) {
+			output.push(item);
+			continue;
+		}
+		const completed = await complete(item.json, index);
+		output.push(...completed.map((json) => ({ json, pairedItem: { item: index } })));
+	}
+	return [output];
 }
 
 /** Accepted but starts nothing: a small JSON answer, so the sender neither retries nor logs a failure. */
