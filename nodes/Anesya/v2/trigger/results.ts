@@ -3,8 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { readShapeOptions } from '../../../shared/descriptions';
 import { messageOf } from '../../../shared/errors';
 import type { ShapeOptions } from '../../../shared/items';
-import { shareCredentials } from '../../../shared/request';
 import { firstString, isObject } from '../../../shared/values';
+import { completeEventItems } from '../../../shared/webhook';
 import { fetchV0, parsingTextOf, type V0Kind } from '../helpers/checker';
 import { phaseOf, shapeParsing, shapeV0Extract } from '../helpers/results';
 import { V0_FINAL_EVENTS } from './properties';
@@ -27,11 +27,6 @@ async function fetchResult(ctx: IExecuteFunctions, kind: V0Kind, id: string, sha
 	} catch (error) {
 		return { error: signal.aborted ? `Anesya did not return the ${kind} within ${V0_RESULT_BUDGET_MS / 1000} s` : messageOf(error) };
 	}
-}
-
-/** Whether an input item is an event as webhook() emitted it (pinned or hand-made items pass through). */
-function isEventItem(json: IDataObject): boolean {
-	return typeof json.event === 'string' && isObject(json.data) && isObject(json._meta);
 }
 
 /** The output items of one event: the parsing or extract shaped like the Anesya node's Get. */
@@ -62,15 +57,5 @@ async function completeEvent(ctx: IExecuteFunctions, input: IDataObject, itemInd
  * delivered copy. If the read fails, the delivered copy is output with `_meta.resultsError`.
  */
 export async function completeV0Deliveries(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	shareCredentials(ctx);
-	const output: INodeExecutionData[] = [];
-	for (const [index, item] of ctx.getInputData().entries()) {
-		if (!isEventItem(item.json)) {
-			output.push(item);
-			continue;
-		}
-		const completed = await completeEvent(ctx, item.json, index);
-		output.push(...completed.map((json) => ({ json, pairedItem: { item: index } })));
-	}
-	return [output];
+	return await completeEventItems(ctx, async (event, itemIndex) => await completeEvent(ctx, event, itemIndex));
 }
