@@ -11,6 +11,16 @@ export function refuse(ctx: IWebhookFunctions, status: 400 | 401, message: strin
 	return { noWebhookResponse: true };
 }
 
+/**
+ * Accepted: answers the sender now with an empty 200, then hands n8n the items to start the
+ * execution with. Answering here rather than through the webhook's responseMode saves the sender
+ * the time n8n takes to set the execution up first (docs/PERFORMANCE.md, P5).
+ */
+export function accept(ctx: IWebhookFunctions, items: IDataObject[]): IWebhookResponseData {
+	ctx.getResponseObject().status(200).end();
+	return { noWebhookResponse: true, workflowData: [ctx.helpers.returnJsonArray(items)] };
+}
+
 /** Accepted but starts nothing: a small JSON answer, so the sender neither retries nor logs a failure. */
 export function acknowledge(note: IDataObject): IWebhookResponseData {
 	return { webhookResponse: { received: true, ...note } };
