@@ -31,6 +31,8 @@ export interface GridFigures extends GridPoint {
 	peakRssMb: number;
 	/** Submissions the API accepted in each second of the run. */
 	perSecond: number[];
+	/** Requests the API refused with 429 (each costs its Retry-After). */
+	refusals: number;
 }
 
 async function measure(point: GridPoint): Promise<GridFigures> {
@@ -84,6 +86,7 @@ async function measure(point: GridPoint): Promise<GridFigures> {
 			requestsPerDocument: +(vendorLog.length / point.documents).toFixed(2),
 			peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
 			perSecond,
+			refusals: vendorLog.filter((e) => e.status === 429).length,
 		};
 	} finally {
 		await fake.close();
@@ -115,7 +118,7 @@ export function runGrid(log: (line: string) => void): GridFigures[] {
 				const result = runPoint({ ...base, vendor, maxInFlight });
 				log(
 					`grid ${vendor} N=${base.documents} R=${base.submissionsPerSecond}/s L=${base.latencyMs / 1000}s ${maxInFlight ? `max in flight ${maxInFlight}` : 'default'}: ` +
-						`${result.wallMs} ms = ${result.ratio} × T*, ${result.requestsPerDocument} requests/doc, peak RSS ${result.peakRssMb} MB`,
+						`${result.wallMs} ms = ${result.ratio} × T*, ${result.requestsPerDocument} requests/doc, ${result.refusals} × 429, peak RSS ${result.peakRssMb} MB`,
 				);
 				figures.push(result);
 			}

@@ -10,6 +10,9 @@ interface Waiter {
 /** When nothing says when the budget returns (no reset header, nothing in flight), look again after this. */
 const UNKNOWN_RESET_MS = 1000;
 
+/** Paced starts: how much of a window a start after a late timer may catch up (half the 3 % slack). */
+const CATCH_UP_SHARE = 0.015;
+
 /**
  * Paces requests of one rate-limit tier. When the API reports its budget (x-ratelimit-limit /
  * -remaining / -reset), a batch waits for the next window instead of collecting 429s; until the
@@ -44,6 +47,9 @@ export class RateGate {
 
 	/** Unmetered APIs, once a 429 said how long a window lasts: the spacing between request starts. */
 	private spacingMs = 0;
+
+	/** The length of the window the first 429 revealed. */
+	private windowMs = 0;
 
 	private nextStartAt = 0;
 
@@ -173,6 +179,7 @@ export class RateGate {
 	private pace(): void {
 		const accepted = this.acceptedInPhase.get(this.learning!.phase) ?? 0;
 		this.spacingMs = (this.learning!.windowMs / Math.max(1, accepted)) * 1.03;
+		this.windowMs = this.learning!.windowMs;
 		this.learning = undefined;
 		this.acceptedInPhase.clear();
 		this.openInPhase.clear();
@@ -183,9 +190,11 @@ export class RateGate {
 		this.inFlight++;
 		if (this.metered === false && this.spacingMs === 0) this.openInPhase.set(this.phase, (this.openInPhase.get(this.phase) ?? 0) + 1);
 		if (this.spacingMs === 0) return;
-		// From the planned start, not the actual one: timer lateness must not add up (a late start may
-		// catch up by at most one spacing, so no burst either).
-		this.nextStartAt = Math.max(this.nextStartAt, now - this.spacingMs, this.blockedUntil) + this.spacingMs;
+		// From the planned start, not the actual one, so timer lateness does not add up; but a late start
+		// catches up by at most the window's 3 % slack share: a window that opens at a late start must
+		// still not hold one request too many (a busy event loop is late by tens of milliseconds).
+		const catchUpMs = Math.min(this.spacingMs, this.windowMs * CATCH_UP_SHARE);
+		this.nextStartAt = Math.max(this.nextStartAt, now - catchUpMs, this.blockedUntil) + this.spacingMs;
 	}
 
 	/** Lets queued requests through while there is room; otherwise sleeps until room is due. */

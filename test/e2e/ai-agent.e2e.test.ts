@@ -72,9 +72,11 @@ describe('AI Agent with the Anyformat and Anesya tools in real n8n', () => {
 	it('n8n offers both nodes as tools (no extra setting) with their operations', async () => {
 		const types = await api.nodeTypes();
 		const tools = types.filter((t) => t.name === 'n8n-nodes-document-extraction.anyformatTool' || t.name === 'n8n-nodes-document-extraction.anesyaTool');
-		expect(tools.map((t) => [t.name, t.displayName, t.outputs]).sort()).toEqual([
-			['n8n-nodes-document-extraction.anesyaTool', 'Anesya Tool', ['ai_tool']],
-			['n8n-nodes-document-extraction.anyformatTool', 'Anyformat Tool', ['ai_tool']],
+		// n8n lists a versioned node once per version: Anesya 1 (API 0.8.1) and 2 (API v0) are both tools
+		expect(tools.map((t) => [t.name, t.displayName, t.outputs, t.version]).sort()).toEqual([
+			['n8n-nodes-document-extraction.anesyaTool', 'Anesya Tool', ['ai_tool'], 1],
+			['n8n-nodes-document-extraction.anesyaTool', 'Anesya Tool', ['ai_tool'], 2],
+			['n8n-nodes-document-extraction.anyformatTool', 'Anyformat Tool', ['ai_tool'], 1],
 		]);
 	});
 

@@ -82,6 +82,15 @@ export async function responseBody(res: Response): Promise<unknown> {
 	}
 }
 
+/**
+ * fetch on a fresh connection: n8n closes idle keep-alive sockets after 5 s, and on a loaded machine a request
+ * could go out on a socket n8n was just closing ("SocketError: other side closed"), with no way to know
+ * whether n8n acted on it.
+ */
+function n8nFetch(url: string, init: RequestInit & { headers?: Record<string, string> }): Promise<Response> {
+	return fetch(url, { ...init, headers: { ...init.headers, connection: 'close' } });
+}
+
 export class N8nApiError extends Error {
 	constructor(
 		message: string,
@@ -111,7 +120,7 @@ export class N8nApi {
 	): Promise<N8nApi> {
 		const timeout = opts.requestTimeoutMs ?? 30_000;
 		const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-			fetch(`${instance.url}${path}`, {
+			n8nFetch(`${instance.url}${path}`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json', ...headers },
 				body: JSON.stringify(body),
@@ -136,7 +145,7 @@ export class N8nApi {
 			.join('; ');
 		if (!cookie.includes('n8n-auth=')) throw new Error(`login returned no n8n-auth cookie: ${cookie}`);
 
-		const get = (path: string) => fetch(`${instance.url}${path}`, { headers: { cookie }, signal: AbortSignal.timeout(timeout) });
+		const get = (path: string) => n8nFetch(`${instance.url}${path}`, { headers: { cookie }, signal: AbortSignal.timeout(timeout) });
 		const scopesRes = await get('/rest/api-keys/scopes');
 		const scopes = ((await responseBody(scopesRes)) as { data?: string[] })?.data;
 		if (scopesRes.status !== 200 || !Array.isArray(scopes)) throw new N8nApiError('GET /rest/api-keys/scopes', scopesRes.status, scopes);
@@ -149,7 +158,7 @@ export class N8nApi {
 
 	// ---- raw access -------------------------------------------------------------------------------------------
 	private async request<T>(method: string, url: string, headers: Record<string, string>, body?: unknown): Promise<HttpResult<T>> {
-		const res = await fetch(url, {
+		const res = await n8nFetch(url, {
 			method,
 			headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
 			body: body === undefined ? undefined : JSON.stringify(body),
@@ -312,7 +321,7 @@ export class N8nApi {
 		opts: { method?: string; timeoutMs?: number; headers?: Record<string, string> } = {},
 	): Promise<HttpResult<T>> {
 		const method = opts.method ?? 'POST';
-		const res = await fetch(`${this.baseUrl}/webhook/${path.replace(/^\/+/, '')}`, {
+		const res = await n8nFetch(`${this.baseUrl}/webhook/${path.replace(/^\/+/, '')}`, {
 			method,
 			headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers },
 			body: body === undefined ? undefined : JSON.stringify(body),

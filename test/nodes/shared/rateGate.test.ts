@@ -87,3 +87,45 @@ describe('RateGate', () => {
 		expect(await immediateSlots(gate, 3)).toHaveLength(1);
 	});
 });
+
+describe('RateGate pacing an API without budget headers (fake clock)', () => {
+	beforeEach(() => jest.useFakeTimers());
+	afterEach(() => jest.useRealTimers());
+
+	/** A gate whose first 429 (Retry-After 1 s) came after 20 accepted requests: it spaces starts 51.5 ms apart. */
+	async function pacedGate(): Promise<RateGate> {
+		const gate = new RateGate();
+		for (let i = 0; i < 20; i++) gate.release(await gate.acquire(), {}, 200);
+		gate.release(await gate.acquire(), {}, 429, 1000);
+		return gate;
+	}
+
+	/** Grants `count` queued requests (each answered 200 at once); `lateAt` simulates an event loop that stalls 300 ms at that grant. */
+	async function grantTimes(gate: RateGate, count: number, lateAt?: number): Promise<number[]> {
+		const times: number[] = [];
+		const all = Array.from({ length: count }, async () => {
+			const ticket = await gate.acquire();
+			times.push(Date.now());
+			gate.release(ticket, {}, 200);
+		});
+		let stalled = false;
+		for (let step = 0; step < 2000 && times.length < count; step++) {
+			if (times.length === lateAt && !stalled) {
+				stalled = true;
+				jest.setSystemTime(Date.now() + 300);
+			}
+			await jest.advanceTimersByTimeAsync(10);
+		}
+		expect(times).toHaveLength(count);
+		await Promise.all(all);
+		return times;
+	}
+
+	it('a start after a stalled event loop catches up without putting one request too many into a window', async () => {
+		const times = await grantTimes(await pacedGate(), 60, 25);
+		expect(times).toHaveLength(60);
+		const mostInOneSecond = Math.max(...times.map((start) => times.filter((t) => t >= start && t < start + 1000).length));
+		expect(mostInOneSecond).toBeLessThanOrEqual(20);
+	});
+
+});
