@@ -3,7 +3,7 @@
 import './env';
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INodeExecutionData, INodeType } from 'n8n-workflow';
 
@@ -12,6 +12,7 @@ import { INVOICE_SCHEMA, invoiceText, invoiceWorkflow } from '../test/fixtures/i
 import { fileItem, runNode } from '../test/helpers/n8n-harness';
 import { builtNode, percentile, repoRoot } from './common';
 import { runGrid, type GridFigures } from './grid';
+import { printP5, runP5 } from './p5';
 
 const N = Number(process.env.BENCH_DOCS ?? 100);
 const LATENCY_MS = 1000;
@@ -143,7 +144,23 @@ function printGrid(figures: GridFigures[]) {
 	}
 }
 
+/** BENCH_ONLY=p5: the trigger burst alone, its figures merged into an existing results file. */
+async function p5Only() {
+	const p5 = await runP5();
+	if (!p5) {
+		process.exitCode = 1;
+		return;
+	}
+	printP5(p5);
+	const file = join(repoRoot, '.bench', 'results.json');
+	const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+	mkdirSync(join(repoRoot, '.bench'), { recursive: true });
+	writeFileSync(file, `${JSON.stringify({ ...previous, p5 }, null, 2)}\n`);
+	console.log('Written to .bench/results.json (p5)');
+}
+
 async function main() {
+	if (process.env.BENCH_ONLY === 'p5') return await p5Only();
 	if (process.env.BENCH_ONLY === 'grid') {
 		const figures = runGrid(console.log);
 		printGrid(figures);
@@ -170,6 +187,7 @@ async function main() {
 		const memory = { ...samples[1], samples: samples.map((m) => m.rssGrowthPerUploadRatio) };
 		const memoryInItems = memoryBench('memory');
 		const grid = runGrid(console.log);
+		const p5 = await runP5();
 
 		const results = {
 			setup: { documents: N, latencyMs: LATENCY_MS, submissionsPerSecond: RATE_PER_S },
@@ -190,6 +208,7 @@ async function main() {
 				p2: { requestsPerDoc: +(anesya.requests / N).toFixed(3) },
 			},
 			grid: gridResults(grid),
+			...(p5 ? { p5 } : {}),
 		};
 
 		mkdirSync(join(repoRoot, '.bench'), { recursive: true });
@@ -208,6 +227,7 @@ async function main() {
 		console.log(row('P4 RSS growth per in-flight upload (× file)', results.p4.rssGrowthPerUploadRatio.toFixed(3), `≤ 1.2 (filesystem binary data; median of ${results.p4.samples.join(', ')})`));
 		console.log(row('P4, files kept in the items instead', results.p4.memoryModeRatio.toFixed(3), '≤ 1.2'));
 		printGrid(grid);
+		if (p5) printP5(p5);
 		console.log(`\n${results.p4.detail}\n${results.p4.memoryModeDetail}\nWritten to .bench/results.json`);
 	} finally {
 		await fake.close();

@@ -1,5 +1,7 @@
 import type {
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -10,6 +12,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { listSearch } from './methods';
 import { receiveDelivery } from './trigger/delivery';
 import { anyformatTriggerProperties } from './trigger/properties';
+import { completeDeliveries } from './trigger/results';
 import { createSubscription, deleteSubscription, subscriptionExists } from './trigger/subscription';
 
 export class AnyformatTrigger implements INodeType {
@@ -57,5 +60,11 @@ export class AnyformatTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receiveDelivery(this);
+	}
+
+	// n8n runs a webhook trigger's execute() with the items webhook() returned, once the execution has
+	// started: the results download happens here, after anyformat has its answer.
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await completeDeliveries(this);
 	}
 }

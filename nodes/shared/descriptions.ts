@@ -286,3 +286,22 @@ export function readLimit(ctx: ParameterContext, itemIndex: number): number {
 	}
 	return Math.floor(limit);
 }
+
+/**
+ * The Signature Check option of a webhook trigger (Auto / Required, default Auto: see the README for
+ * why); each trigger says in its own words what the two values mean for its service.
+ */
+export function signatureCheckProperty(text: { auto: string; required: string; description: string }): INodeProperties {
+	return {
+		displayName: 'Signature Check',
+		name: 'signatureCheck',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Auto', value: 'auto', description: text.auto },
+			{ name: 'Required', value: 'required', description: text.required },
+		],
+		default: 'auto',
+		description: text.description,
+	};
+}

@@ -74,3 +74,130 @@ export function verifyStandardWebhook(input: {
 	}
 	return matched ? { ok: true, id, timestamp } : { ok: false, reason: 'mismatch' };
 }
+
+// ---------------------------------------------------------------- delivery authentication
+
+/** How a trigger treats signatures: Auto verifies one when it arrives; Required refuses a delivery without one. */
+export type SignatureCheckMode = 'auto' | 'required';
+
+/** What an emitted item says about its delivery (`_meta.authenticatedBy`); 'none' only where no check is set up. */
+export type AuthenticatedBy = 'signature' | 'token' | 'none';
+
+/** The URL token of a delivery: missing, not ours, or ours (constant-time). An empty token is missing. */
+export function checkToken(given: string | undefined, expected: string): 'ok' | 'missing' | 'invalid' {
+	if (!given) return 'missing';
+	return safeEqual(given, expected) ? 'ok' : 'invalid';
+}
+
+/** One signature scheme a trigger recognises: the headers that announce it and how to verify it. */
+export interface SignatureScheme {
+	/** For messages, e.g. "webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks)". */
+	expected: string;
+	present(headers: IDataObject): boolean;
+	verify(input: { secret: string; headers: IDataObject; rawBody: Buffer; toleranceSeconds: number; now?: number }): SignatureCheck;
+}
+
+/** Standard Webhooks (the `whsec_` convention): anyformat's likely scheme, and the first guess for Anesya v0. */
+export const STANDARD_WEBHOOKS: SignatureScheme = {
+	expected: 'webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks)',
+	present: hasStandardWebhookHeaders,
+	verify: (input) => verifyStandardWebhook(input),
+};
+
+/**
+ * A hex or base64 HMAC-SHA256 of the raw body in one header (optionally `sha256=`-prefixed), the
+ * other common scheme. The key is the secret's bytes, or for a `whsec_` secret also its decoded key.
+ * It carries no timestamp, so replays are caught only by the trigger's de-duplication.
+ */
+export function bodyHmacScheme(headerNames: string[]): SignatureScheme {
+	const names = headerNames.map((name) => name.toLowerCase());
+	const valueOf = (headers: IDataObject) => names.map((name) => header(headers, name)).find((value) => value !== undefined);
+	return {
+		expected: `${headerNames.join(' or ')} (HMAC-SHA256 of the body, hex or base64)`,
+		present: (headers) => valueOf(headers) !== undefined,
+		verify: ({ secret, headers, rawBody }) => {
+			const given = (valueOf(headers) ?? '').trim().replace(/^sha256=/i, '');
+			if (!given) return { ok: false, reason: 'malformed' };
+			const keys: Buffer[] = [Buffer.from(secret, 'utf8')];
+			if (secret.startsWith('whsec_')) keys.push(standardWebhookKey(secret));
+			let matched = false;
+			for (const key of keys) {
+				const digest = createHmac('sha256', key).update(rawBody).digest();
+				// Every comparison runs (no early exit) so timing does not tell which form matched.
+				if (safeEqual(given.toLowerCase(), digest.toString('hex'))) matched = true;
+				if (safeEqual(given, digest.toString('base64'))) matched = true;
+			}
+			return matched ? { ok: true, id: '', timestamp: 0 } : { ok: false, reason: 'mismatch' };
+		},
+	};
+}
+
+export type DeliveryAuthentication = { ok: true; authenticatedBy: 'signature' | 'token' } | { ok: false; message: string };
+
+function signatureProblem(reason: Extract<SignatureCheck, { ok: false }>['reason'], toleranceSeconds: number): string {
+	switch (reason) {
+		case 'missing-headers':
+			return 'Incomplete signature headers (webhook-id, webhook-timestamp and webhook-signature are all needed)';
+		case 'malformed':
+			return 'Malformed signature headers';
+		case 'stale':
+			return `Signature timestamp is more than ${toleranceSeconds / 60} minutes away from now (delayed or replayed delivery)`;
+		case 'no-secret':
+			return 'No signing secret to check the signature with';
+		default:
+			return 'Invalid signature';
+	}
+}
+
+/** Header names only (values may hold tokens), sorted, bounded: what a refusal reports as "arrived". */
+export function headerNamesOf(headers: IDataObject, max = 40): string {
+	const names = Object.keys(headers).map((name) => name.toLowerCase()).sort();
+	const shown = names.slice(0, max).join(', ');
+	return names.length > max ? `${shown} and ${names.length - max} more` : shown || 'none';
+}
+
+/**
+ * The Signature Check of both webhook triggers, after their token check. A delivery that carries a
+ * recognised signature must verify against one of `secrets` (several: rotation, or one per dashboard
+ * webhook). One that carries none passes on the token ('token') unless `requireSignature`; then it
+ * is refused with the headers that were expected and the names of those that arrived, so the first
+ * real delivery shows a scheme that is not recognised yet. Secret values never appear in a message.
+ */
+export async function checkDeliverySignature(input: {
+	requireSignature: boolean;
+	secrets: string[];
+	headers: IDataObject;
+	rawBody: () => Promise<Buffer | undefined>;
+	schemes: readonly SignatureScheme[];
+	/** The message when a signature must be checked but no secret is known, with the fix. */
+	missingSecret: string;
+	toleranceSeconds?: number;
+	now?: number;
+}): Promise<DeliveryAuthentication> {
+	const present = input.schemes.filter((scheme) => scheme.present(input.headers));
+	if (present.length === 0) {
+		if (!input.requireSignature) return { ok: true, authenticatedBy: 'token' };
+		if (input.secrets.length === 0) return { ok: false, message: input.missingSecret };
+		const expected = input.schemes.map((scheme) => scheme.expected).join('; or ');
+		return {
+			ok: false,
+			message: `Signature required but none recognised. Expected: ${expected}. Headers received: ${headerNamesOf(input.headers)}`,
+		};
+	}
+	if (input.secrets.length === 0) return { ok: false, message: input.missingSecret };
+	const rawBody = await input.rawBody();
+	if (!rawBody) return { ok: false, message: 'The request body could not be read to check its signature' };
+
+	const toleranceSeconds = input.toleranceSeconds ?? 300;
+	let failure: SignatureCheck | undefined;
+	for (const scheme of present) {
+		for (const secret of input.secrets) {
+			const check = scheme.verify({ secret, headers: input.headers, rawBody, toleranceSeconds, now: input.now });
+			if (check.ok) return { ok: true, authenticatedBy: 'signature' };
+			// A stale or malformed answer says more than a mismatch against another secret.
+			if (!failure || (!failure.ok && failure.reason === 'mismatch')) failure = check;
+		}
+	}
+	const reason = failure && !failure.ok ? failure.reason : 'mismatch';
+	return { ok: false, message: signatureProblem(reason, toleranceSeconds) };
+}

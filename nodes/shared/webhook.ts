@@ -1,4 +1,4 @@
-import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IPollFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { ParameterContext } from './descriptions';
 import { isObject } from './values';
@@ -9,6 +9,16 @@ export function refuse(ctx: IWebhookFunctions, status: 400 | 401, message: strin
 		.status(status)
 		.json({ error: status === 401 ? 'Unauthorized' : 'Bad Request', message });
 	return { noWebhookResponse: true };
+}
+
+/**
+ * Accepted: answers the sender now with an empty 200, then hands n8n the items to start the
+ * execution with. Answering here rather than through the webhook's responseMode saves the sender
+ * the time n8n takes to set the execution up first (docs/PERFORMANCE.md, P5).
+ */
+export function accept(ctx: IWebhookFunctions, items: IDataObject[]): IWebhookResponseData {
+	ctx.getResponseObject().status(200).end();
+	return { noWebhookResponse: true, workflowData: [ctx.helpers.returnJsonArray(items)] };
 }
 
 /** Accepted but starts nothing: a small JSON answer, so the sender neither retries nor logs a failure. */
@@ -46,7 +56,7 @@ export async function jsonBodyOf(ctx: IWebhookFunctions): Promise<IDataObject | 
 }
 
 /** A trigger reads parameters without an item index; this lets the shared readers serve it too. */
-export function triggerParameters(ctx: IHookFunctions | IWebhookFunctions): ParameterContext {
+export function triggerParameters(ctx: IHookFunctions | IWebhookFunctions | IPollFunctions): ParameterContext {
 	return {
 		getNode: () => ctx.getNode(),
 		getNodeParameter: (name, _itemIndex, fallback, options) => ctx.getNodeParameter(name, fallback, options),

@@ -4,20 +4,24 @@
  *  - Parsing of 5 PDFs read from disk → 5 items with markdown;
  *  - Extract with a schema from a file, from a document ID and from a parsing ID → the fields;
  *  - Document upload → download (redirect to a storage host, no key sent there) → the very bytes, written to disk;
- *  - a workflow saved with node version 1 (0.8.1) and a credential saved before API Generation existed still runs.
+ *  - a workflow saved with node version 1 (0.8.1) and a credential saved before API Generation existed still runs;
+ *  - the Anesya Trigger version 2 (v0) with a Webhook Secret and Signature Check Required: an unsigned delivery with the
+ *    valid URL token → 401 naming the headers it carried; a signed extract.completed → one execution with the extract
+ *    read back through the v0 API; the same delivery tampered → 401, no execution.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { buildTextPdf, DEFAULT_ANESYA_TOKEN as TOKEN, DEFAULT_ANESYA_V0_KEY as V0_KEY, startFakeApi, type FakeApi, type RequestLogEntry } from '../fake-api';
+import { buildTextPdf, DEFAULT_ANESYA_TOKEN as TOKEN, DEFAULT_ANESYA_V0_KEY as V0_KEY, standardWebhookHeaders, startFakeApi, type FakeApi, type RequestLogEntry } from '../fake-api';
+import { an0, jsonBody } from '../fake-api/test-helpers';
 import { INVOICE_SCHEMA, invoiceText } from '../fixtures/invoices';
 import { byId } from '../helpers/n8n-harness';
 import { N8nApi, type CredentialRef } from './support/n8n-api';
 import { startN8n, type N8nInstance } from './support/n8n-instance';
 import { PACKAGE_NAME } from './support/paths';
 import { Timings } from './support/timings';
-import { webhookToNodes, type NodeSpec } from './support/workflows';
+import { triggerWorkflow, webhookToNodes, type NodeSpec } from './support/workflows';
 
 const filesDir = mkdtempSync(join(tmpdir(), 'e2e-anesya-v0-'));
 const timings = new Timings();
@@ -165,4 +169,64 @@ describe('Anesya v0 in real n8n', () => {
 		expect(items).toEqual([expect.objectContaining({ invoice_number: 'INV-1002', _meta: expect.objectContaining({ status: 'FINISHED', documentName: 'invoice-2.pdf' }) })]);
 		expect(fake.log.every((e) => e.auth.scheme === 'raw' && e.path.endsWith('/'))).toBe(true);
 	});
+
+	it('Anesya Trigger v2: a signed extract.completed runs once with the extract read back; the same delivery tampered → 401', async () => {
+		const secret = `whsec_${Buffer.from('e2e anesya v0 webhook secret').toString('base64')}`;
+		const URL_TOKEN = 'e2e-url-token-value';
+		const { workflow, webhookId } = triggerWorkflow({
+			type: 'anesyaTrigger',
+			typeVersion: 2,
+			name: 'Anesya Trigger',
+			credentials: [v0Credential],
+			parameters: { events: ['extract.completed', 'extract.failed'], webhookSecret: secret, signatureCheck: 'required', urlToken: URL_TOKEN },
+		});
+		const created = await api.createWorkflow(workflow, [v0Credential]);
+		await api.activate(created.id);
+		try {
+			const productionUrl = `${n8n!.url}/webhook/${webhookId}/webhook?token=${URL_TOKEN}`;
+			// What the user does in the Anesya dashboard: paste the production URL; Anesya shows the secret.
+			fake.anesyaV0.setWebhooks([{ event: 'extract.completed', url: productionUrl, secret }]);
+			// Activation is asynchronous: wait until the production URL answers instead of 404. The probe carries
+			// the valid URL token but no signature: with a secret set it is refused, naming the headers it carried.
+			const probe = await api.waitForWebhook<{ message: string }>(`${webhookId}/webhook?token=${URL_TOKEN}`, { event: 'ping', data: {} }, { timeoutMs: 20_000 });
+			expect(probe.status).toBe(401);
+			expect(probe.body.message).toMatch(/^Signature required but none recognised\. Expected: webhook-id, webhook-timestamp and webhook-signature \(Standard Webhooks\); or X-Anesya-Signature .* Headers received: .*content-type/);
+			expect(probe.body.message).not.toContain(URL_TOKEN);
+
+			const created201 = await an0(fake, '/extract', { method: 'POST', ...jsonBody({ schema: schemaId, document: await uploadedDocumentId() }) });
+			const extractId = (created201.json as { id: string }).id;
+			const delivery = await timings.measure('v0 extract → signed delivery answered', () =>
+				fake.waitFor(() => fake.anesyaV0.deliveries.find((d) => d.attempts.length > 0), { timeoutMs: 30_000 }),
+			);
+			expect(delivery.attempts[0].status).toBe(200);
+			const execution = await api.waitForExecution((e) => e.status === 'success', { workflowId: created.id, timeoutMs: 20_000 });
+			const output = execution.data?.resultData.runData['Anesya Trigger']?.[0]?.data?.main?.[0] ?? [];
+			expect(output.map((i) => i.json)).toEqual([
+				expect.objectContaining({
+					...INVOICE_1,
+					_meta: expect.objectContaining({ extractId, status: 'FINISHED', schemaId, event: 'extract.completed', authenticatedBy: 'signature' }),
+				}),
+			]);
+			// Read back through the v0 transport with the credential, not taken from the delivery.
+			expect(fake.log.filter((e) => e.method === 'GET' && e.path === `/anesya/v0/extract/${extractId}` && e.auth.scheme === 'x-api-key')).toHaveLength(1);
+
+			// The same delivery with its body changed after signing (e.g. by a proxy or an attacker).
+			const tamperedBody = delivery.body.replace('FINISHED', 'ERROR');
+			const headers = standardWebhookHeaders(secret, delivery.messageId, Math.floor(Date.now() / 1000), delivery.body);
+			const tampered = await fetch(productionUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: tamperedBody });
+			expect({ status: tampered.status, body: await tampered.json() }).toEqual({ status: 401, body: { error: 'Unauthorized', message: 'Invalid signature' } });
+			expect(await api.listExecutions({ workflowId: created.id })).toHaveLength(1);
+			process.stdout.write(`\nAnesya Trigger v2 output:\n${JSON.stringify(output[0].json, null, 2)}\n`);
+		} finally {
+			await api.deactivate(created.id);
+		}
+	});
 });
+
+/** Stores invoice 1 as a v0 document (free) and returns its ID. */
+async function uploadedDocumentId(): Promise<string> {
+	const form = new FormData();
+	form.append('file', new Blob([buildTextPdf(invoiceText(1))], { type: 'application/pdf' }), 'invoice-1.pdf');
+	const uploaded = await an0(fake, '/documents', { method: 'POST', body: form });
+	return (uploaded.json as { id: string }).id;
+}

@@ -3,7 +3,9 @@
  *  - activation registers ONE subscription at the fake API (at the production URL + a random token);
  *  - an extraction on the fake → a signed delivery → exactly one execution whose output carries the
  *    extracted fields; the same delivery again starts nothing; the delivery is answered with an empty 200;
- *  - deactivation removes the subscription; five re-activations never leave more than one.
+ *  - deactivation removes the subscription; five re-activations never leave more than one;
+ *  - Signature Check Required: an unsigned delivery with the valid URL token → 401, no execution; a signed one →
+ *    one execution with `_meta.authenticatedBy: "signature"`.
  */
 import { DEFAULT_ANYFORMAT_KEY as API_KEY, startFakeApi, type FakeApi } from '../fake-api';
 import { form, v2 } from '../fake-api/test-helpers';
@@ -11,6 +13,7 @@ import { invoiceText, invoiceWorkflow } from '../fixtures/invoices';
 import { N8nApi, type CredentialRef } from './support/n8n-api';
 import { startN8n, type N8nInstance } from './support/n8n-instance';
 import { Timings } from './support/timings';
+import { waitUntil } from './support/wait';
 import { triggerWorkflow } from './support/workflows';
 
 const timings = new Timings();
@@ -103,5 +106,56 @@ describe('Anyformat Trigger in real n8n', () => {
 		}
 		expect(mostSubscriptions).toBe(1);
 		timings.record('5 re-activations: most subscriptions ever', mostSubscriptions, 'count');
+	});
+
+	it('with Signature Check Required, refuses an unsigned delivery with a valid token and runs a signed one once', async () => {
+		const anyformatWorkflow = fake.anyformat.createWorkflow(invoiceWorkflow);
+		const { workflow } = triggerWorkflow({
+			type: 'anyformatTrigger',
+			name: 'Anyformat Trigger',
+			credentials: [credential],
+			parameters: { workflowScope: 'all', includeData: true, signatureCheck: 'required', options: { allowHttp: true } },
+		});
+		const created = await api.createWorkflow(workflow, [credential]);
+		await api.activate(created.id);
+		await fake.waitFor(() => fake.anyformat.webhooks.length === 1, { timeoutMs: 20_000 });
+		const [subscription] = fake.anyformat.webhooks;
+		try {
+			// Someone who learnt the URL (token included) from a proxy log, without the signing secret.
+			const event = { event: 'extraction.completed', timestamp: new Date().toISOString(), data: { extraction_id: 'c-forged', status: 'processed', workflow_id: anyformatWorkflow.id, processed_at: null } };
+			// n8n saves the subscription's token and secret (static data) just after the subscription exists at
+			// anyformat; until then the URL answers 404 or "no active subscription": wait for the real answer.
+			const unsigned = await timings.measure('Required: activation → unsigned delivery with a valid token refused', () =>
+				waitUntil(
+					async () => {
+						const response = await fetch(subscription.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+						const body = response.status === 404 ? undefined : ((await response.json()) as { message?: string });
+						return body && !/no active anyformat subscription/.test(body.message ?? '') ? { status: response.status, body } : undefined;
+					},
+					{ timeoutMs: 20_000, description: 'the trigger to answer with its subscription stored' },
+				),
+			);
+			const refusal = unsigned.body as { message: string };
+			expect({ status: unsigned.status, refusal }).toEqual({
+				status: 401,
+				refusal: { error: 'Unauthorized', message: expect.stringMatching(/^Signature required but none recognised\. Expected: webhook-id, webhook-timestamp and webhook-signature \(Standard Webhooks\)\. Headers received: .*content-type/) },
+			});
+			expect(refusal.message).not.toContain(new URL(subscription.url).searchParams.get('token')!);
+
+			// A real extraction: the fake signs its delivery (Standard Webhooks) with the subscription's secret.
+			const collectionId = await submitToFake(anyformatWorkflow.id, invoiceText(43));
+			const delivery = await fake.waitFor(() => fake.anyformat.deliveries.find((d) => d.state === 'delivered' && d.url === subscription.url), { timeoutMs: 20_000 });
+			expect(delivery.attempts.map((a) => a.status)).toEqual([200]);
+			const execution = await api.waitForExecution((e) => e.status === 'success', { workflowId: created.id, timeoutMs: 20_000 });
+			const output = execution.data?.resultData.runData['Anyformat Trigger']?.[0]?.data?.main?.[0] ?? [];
+			expect(output.map((i) => i.json)).toEqual([
+				expect.objectContaining({ invoice_number: 'INV-1043', _meta: expect.objectContaining({ collectionId, authenticatedBy: 'signature' }) }),
+			]);
+			// The refused delivery started nothing: the signed one is the only execution.
+			expect(await api.listExecutions({ workflowId: created.id })).toHaveLength(1);
+		} finally {
+			await api.deactivate(created.id);
+			await fake.waitFor(() => fake.anyformat.webhooks.length === 0, { timeoutMs: 20_000 });
+		}
 	});
 });

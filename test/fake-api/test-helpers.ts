@@ -1,6 +1,7 @@
 /** Shared helpers for the fake-api tests: authenticated fetch wrappers, forms, and a local webhook receiver. */
 import type { IncomingHttpHeaders } from 'node:http';
 import { startScriptedServer } from '../helpers/scripted-server';
+import { documentFromText } from './documents';
 import type { FakeApi } from './index';
 import { DEFAULT_ANESYA_TOKEN, DEFAULT_ANESYA_V0_KEY, DEFAULT_ANYFORMAT_KEY } from './options';
 
@@ -96,4 +97,28 @@ export async function startReceiver(statuses: number[] = []): Promise<Receiver> 
 	receiver.url = `${server.url}/hook`;
 	receiver.close = server.close;
 	return receiver;
+}
+
+/**
+ * Starts an Anesya 0.8.1 extract of a text document directly in the fake (no request logged), charged to
+ * the default token; it ends with the fake's latency, or at once with `fake.anesya.completeNow(id)`.
+ */
+export function startAnesyaExtract(
+	fake: FakeApi,
+	text: string,
+	fileName: string,
+	options: { schemaId?: string | null; workflowId?: string | null } = {},
+): string {
+	return fake.anesya.createExtract({
+		document: documentFromText(text, fileName),
+		server: 'FR-1',
+		schemaId: options.schemaId ?? null,
+		classifierId: null,
+		workflowId: options.workflowId ?? null,
+		sessionId: null,
+		metadata: null,
+		pages: 1,
+		creditCost: 3,
+		payer: DEFAULT_ANESYA_TOKEN,
+	}).id;
 }

@@ -1,7 +1,8 @@
 // Fault suite: 1000 generated hostile deliveries to an active Anyformat Trigger — forged signatures,
 // tampered bodies, replays (same delivery again, or an old timestamp), unsigned calls without the
 // token, the right signature with a wrong token, a signature from another secret — interleaved with
-// valid deliveries. Not one hostile delivery may start an execution; every valid one must.
+// valid deliveries. Not one hostile delivery may start an execution; every valid one must. With Signature
+// Check Required, an unsigned delivery carrying the valid token (a URL leaked from a proxy log) is hostile too.
 import { randomBytes } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
@@ -140,4 +141,40 @@ it(`${HOSTILE} hostile deliveries start nothing; ${VALID} valid ones each start 
 	const accepted = receiver.executions.flat(2).map((item) => (item.json as IDataObject)._meta as IDataObject);
 	expect(new Set(accepted.map((m) => m.deliveryId)).size).toBe(VALID);
 	report(`trigger forgery: ${HOSTILE} hostile deliveries → 0 executions (${JSON.stringify(statuses)}); ${VALID}/${VALID} valid accepted`);
+}, 60_000);
+
+it('with Signature Check Required, 200 unsigned deliveries carrying the valid token start nothing; signed ones still run', async () => {
+	const required = triggerDouble({
+		nodeType: new AnyformatTrigger(),
+		parameters: { includeData: false, signatureCheck: 'required', options: { allowHttp: true } },
+		webhookUrl: `${receiver.url}${WEBHOOK_PATH}`,
+		credentials: { apiKey: DEFAULT_ANYFORMAT_KEY, baseUrl: fake.urls.anyformat },
+		// The same subscription (token and secret) as the Auto trigger above.
+		staticData: trigger.staticData,
+	});
+	receiver.double = required;
+	try {
+		const url = new URL(`${receiver.url}${WEBHOOK_PATH}`);
+		url.searchParams.set('token', trigger.staticData.token as string);
+		const body = (n: number) => JSON.stringify({ event: 'extraction.completed', timestamp: new Date().toISOString(), data: { extraction_id: `r-${n}`, workflow_id: 'w-1' } });
+		const post = async (text: string, headers: Record<string, string> = {}) => {
+			const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text });
+			await response.arrayBuffer();
+			return response.status;
+		};
+		const before = receiver.executions.length;
+		const unsigned: number[] = [];
+		for (let i = 0; i < 200; i += 20) unsigned.push(...(await Promise.all(Array.from({ length: 20 }, (_, k) => post(body(i + k))))));
+		expect(new Set(unsigned)).toEqual(new Set([401]));
+		expect(receiver.executions).toHaveLength(before);
+
+		const secret = trigger.staticData.secret as string;
+		for (let i = 0; i < 5; i++) {
+			const text = body(1000 + i);
+			expect(await post(text, standardWebhookHeaders(secret, `msg_required_${i}`, Math.floor(Date.now() / 1000), text))).toBe(200);
+		}
+		expect(receiver.executions).toHaveLength(before + 5);
+	} finally {
+		receiver.double = trigger;
+	}
 }, 60_000);

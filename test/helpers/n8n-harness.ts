@@ -207,6 +207,8 @@ export interface RunNodeOptions {
 	/** Called with a cancel function once the execution has started (to test cancellation). */
 	onStarted?: (cancel: () => void) => void;
 	nodeName?: string;
+	/** ID of the node's credential(s), as n8n stores it on the node (default `<type>-id`). */
+	credentialId?: string;
 }
 
 export interface RunNodeResult {
@@ -231,7 +233,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		typeVersion: version,
 		position: [0, 0],
 		parameters: options.parameters,
-		credentials: Object.fromEntries(credentialNames.map((c) => [c, { id: `${c}-id`, name: `${c} (test)` }])),
+		credentials: Object.fromEntries(credentialNames.map((c) => [c, { id: options.credentialId ?? `${c}-id`, name: `${c} (test)` }])),
 		continueOnFail: options.continueOnFail,
 		onError: options.continueOnFail ? 'continueRegularOutput' : undefined,
 	};

@@ -1,5 +1,5 @@
-// A small stand-in for the contexts n8n gives webhook triggers: IHookFunctions (checkExists / create /
-// delete) and IWebhookFunctions (webhook), plus an HTTP receiver that turns real deliveries into
+// A small stand-in for the contexts n8n gives triggers: IHookFunctions (checkExists / create /
+// delete), IWebhookFunctions (webhook) and IPollFunctions (poll), plus an HTTP receiver that turns real deliveries into
 // webhook() calls and answers them the way n8n's webhook helpers do. Requests the node makes go out
 // over real HTTP (global fetch) with the credential applied like n8n applies it.
 import { randomUUID } from 'node:crypto';
@@ -14,27 +14,31 @@ import {
 	type IHookFunctions,
 	type IHttpRequestOptions,
 	type INode,
+	type IPollFunctions,
 	type INodeExecutionData,
 	type INodeParameters,
+	type INodeProperties,
 	type INodeType,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { applyCredentialAuthentication } from './n8n-harness';
+import { applyCredentialAuthentication, runNode } from './n8n-harness';
 
 export interface TriggerDoubleOptions {
 	nodeType: INodeType;
 	parameters?: INodeParameters;
 	/** Decrypted credential data of the node's (first) credential type; none for triggers without one (Anesya). */
 	credentials?: ICredentialDataDecryptedObject;
-	/** What getNodeWebhookUrl('default') returns. */
-	webhookUrl: string;
+	/** What getNodeWebhookUrl('default') returns (webhook triggers). */
+	webhookUrl?: string;
 	/** 'trigger' for an active workflow (default), 'manual' for "Listen for test event". */
 	mode?: WorkflowExecuteMode;
 	/** Node static data; a fresh object by default (shared by every context of this double). */
 	staticData?: IDataObject;
+	/** The node's typeVersion; the newest of the description by default. */
+	typeVersion?: number;
 }
 
 type RequestOptions = IHttpRequestOptions & { abortSignal?: AbortSignal };
@@ -96,9 +100,15 @@ async function send(options: RequestOptions): Promise<unknown> {
 
 export interface TriggerDouble {
 	readonly node: INode;
+	/** The node's credential (type → decrypted data), for the executions its deliveries start. */
+	readonly credentials: Record<string, ICredentialDataDecryptedObject>;
+	/** A fresh ID per double: process-wide caches keyed by credential ID never mix two tests' credentials. */
+	readonly credentialId: string;
 	readonly staticData: IDataObject;
 	readonly warnings: string[];
 	hookContext(): IHookFunctions;
+	/** The context of one poll() call (n8n makes one per activation; static data is this double's). */
+	pollContext(): IPollFunctions;
 	webhookContext(request: ReceivedRequest, response: ServerResponse): IWebhookFunctions;
 }
 
@@ -117,7 +127,7 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 		id: 'trigger-under-test',
 		name: description.defaults.name ?? description.displayName,
 		type: `test.${description.name}`,
-		typeVersion: Array.isArray(description.version) ? description.version.at(-1)! : description.version,
+		typeVersion: options.typeVersion ?? (Array.isArray(description.version) ? description.version.at(-1)! : description.version),
 		position: [0, 0],
 		parameters: options.parameters ?? {},
 		webhookId: 'b0000000-0000-4000-8000-0000000000aa',
@@ -135,8 +145,13 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 	const warnings: string[] = [];
 	const credentialType = description.credentials?.[0]?.name ?? '';
 
+	// Like n8n, a parameter defined once per node version is the one whose '@version' shows it.
+	const forThisVersion = (p: INodeProperties) => {
+		const versions = p.displayOptions?.show?.['@version'];
+		return versions === undefined || (versions as unknown[]).includes(node.typeVersion);
+	};
 	const getNodeParameter = (name: string, fallback?: unknown, opts?: { extractValue?: boolean }): any => {
-		const property = description.properties.find((p) => p.name === name);
+		const property = description.properties.find((p) => p.name === name && forThisVersion(p));
 		const value = name in node.parameters ? node.parameters[name] : (property?.default ?? fallback);
 		if (opts?.extractValue && value && typeof value === 'object' && 'value' in (value as IDataObject)) {
 			const locator = value as { mode?: string; value: unknown };
@@ -177,6 +192,8 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 
 	return {
 		node,
+		credentials: credentialType ? { [credentialType]: credentials } : {},
+		credentialId: `credential-${randomUUID()}`,
 		staticData,
 		warnings,
 		hookContext: () =>
@@ -186,6 +203,15 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 				getNodeWebhookUrl: (name: string) => (name === 'default' ? options.webhookUrl : undefined),
 				getWebhookName: () => 'default',
 			}) as unknown as IHookFunctions,
+		pollContext: () =>
+			({
+				...base(),
+				getActivationMode: () => 'activate',
+				getPollBudgetMs: () => 5 * 60_000,
+				__emit: () => {
+					throw new Error('poll() returns its items; it never emits');
+				},
+			}) as unknown as IPollFunctions,
 		webhookContext: (request, response) => {
 			const req = {
 				headers: request.headers,
@@ -233,6 +259,12 @@ export function triggerDouble(options: TriggerDoubleOptions): TriggerDouble {
 	};
 }
 
+/** Runs poll() as n8n does and returns the JSON of the items it emitted ([] when it returned null). */
+export async function pollItems(nodeType: INodeType, double: TriggerDouble): Promise<IDataObject[]> {
+	const out = await nodeType.poll!.call(double.pollContext());
+	return out ? out[0].map((item) => item.json) : [];
+}
+
 /** One request the receiver got, how webhook() handled it and what n8n would have answered. */
 export interface ReceivedDelivery {
 	request: ReceivedRequest;
@@ -240,12 +272,21 @@ export interface ReceivedDelivery {
 	error?: unknown;
 	status: number;
 	responseBody: string;
+	/** When the sender got its answer (epoch ms). */
+	answeredAt?: number;
+	/** What the execution started by this delivery output: the trigger node's items after its execute(), if any. */
+	output?: INodeExecutionData[][];
+	/** When that execution finished (epoch ms). */
+	executedAt?: number;
 }
 
 /**
  * An HTTP endpoint standing in for n8n's webhook server: every POST goes to the node's webhook()
  * through `double`, and is answered as n8n does (node-written response, webhookResponse JSON, or the
- * description's responseData for accepted deliveries; 500 when webhook() throws).
+ * description's responseData for accepted deliveries; 500 when webhook() throws). Workflow data
+ * then starts an "execution" as in n8n: the trigger node runs in n8n's engine with those items as
+ * its input, so a node with execute() gets to complete them there. A delivery is recorded (and
+ * `answered` emitted) once its execution is done.
  */
 export class WebhookReceiver extends EventEmitter {
 	readonly deliveries: ReceivedDelivery[] = [];
@@ -265,9 +306,42 @@ export class WebhookReceiver extends EventEmitter {
 		this.server = createServer((req, res) => void this.handle(req, res));
 	}
 
-	/** The workflowData of every delivery that started an execution. */
+	/** The trigger node's output in every execution a delivery started. */
 	get executions(): INodeExecutionData[][][] {
-		return this.deliveries.flatMap((d) => (d.result?.workflowData ? [d.result.workflowData] : []));
+		return this.deliveries.flatMap((d) => (d.output ? [d.output] : []));
+	}
+
+	private running = 0;
+
+	/** Resolves once no delivery is being handled (bounded by timeoutMs). */
+	async idle(timeoutMs = 10_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (this.running > 0) {
+			if (Date.now() > deadline) throw new Error(`receiver still handling ${this.running} deliveries after ${timeoutMs} ms`);
+			await new Promise<void>((resolve) => {
+				const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+				this.once('answered', () => {
+					clearTimeout(timer);
+					resolve();
+				});
+			});
+		}
+	}
+
+	/** Runs the trigger node over the items webhook() returned, as n8n's execution does. */
+	private async execute(workflowData: INodeExecutionData[][]): Promise<INodeExecutionData[][]> {
+		const double = this.double!;
+		if (!this.nodeType.execute) return workflowData;
+		const result = await runNode({
+			nodeType: this.nodeType,
+			parameters: double.node.parameters,
+			credentials: double.credentials,
+			credentialId: double.credentialId,
+			items: workflowData[0],
+			nodeName: double.node.name,
+		});
+		if (result.error) throw result.error;
+		return [result.items];
 	}
 
 	async listen(): Promise<void> {
@@ -314,8 +388,10 @@ export class WebhookReceiver extends EventEmitter {
 			if (chunk !== undefined && typeof chunk !== 'function') written.push(Buffer.from(chunk as string));
 			delivery.status = res.statusCode;
 			delivery.responseBody = Buffer.concat(written).toString('utf8');
+			delivery.answeredAt = Date.now();
 			return end(chunk as never);
 		}) as typeof res.end;
+		this.running++;
 
 		if (req.method !== 'POST' || !this.double) {
 			res.statusCode = 404;
@@ -343,6 +419,15 @@ export class WebhookReceiver extends EventEmitter {
 				},
 			);
 		}
+		if (delivery.result?.workflowData) {
+			try {
+				delivery.output = await this.execute(delivery.result.workflowData);
+			} catch (error) {
+				delivery.error = error;
+			}
+			delivery.executedAt = Date.now();
+		}
+		this.running--;
 		this.deliveries.push(delivery);
 		this.emit('answered', delivery);
 	}

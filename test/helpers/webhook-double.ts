@@ -3,7 +3,7 @@
 // real HTTP deliveries (WebhookReceiver) run webhook() against the same stand-in for n8n.
 import type { ServerResponse } from 'node:http';
 
-import type { IDataObject, INodeParameters, INodeType, IWebhookFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters, INodeType, IWebhookFunctions } from 'n8n-workflow';
 
 import { triggerDouble, type ReceivedRequest } from './trigger-double';
 
@@ -21,6 +21,7 @@ export interface Answer {
 
 export interface WebhookDouble {
 	staticData: IDataObject;
+	warnings: string[];
 	/** Builds the context for one delivery; `answer` records a response the node writes itself. */
 	context(delivery: Delivery, answer: Answer): IWebhookFunctions;
 }
@@ -28,11 +29,16 @@ export interface WebhookDouble {
 // webhook() never reads it; the trigger double only needs a value for getNodeWebhookUrl().
 const WEBHOOK_URL = 'http://127.0.0.1/webhook';
 
-export function webhookDouble(nodeType: INodeType, parameters: INodeParameters = {}): WebhookDouble {
+export function webhookDouble(
+	nodeType: INodeType,
+	parameters: INodeParameters = {},
+	options: { typeVersion?: number; credentials?: ICredentialDataDecryptedObject } = {},
+): WebhookDouble {
 	// One trigger double per webhookDouble: static data persists across its deliveries, never between doubles.
-	const double = triggerDouble({ nodeType, parameters, webhookUrl: WEBHOOK_URL });
+	const double = triggerDouble({ nodeType, parameters, webhookUrl: WEBHOOK_URL, ...options });
 	return {
 		staticData: double.staticData,
+		warnings: double.warnings,
 		context: (delivery, answer) => {
 			const url = new URL(WEBHOOK_URL);
 			for (const [key, value] of Object.entries(delivery.query ?? {})) {

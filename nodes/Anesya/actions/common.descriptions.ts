@@ -89,3 +89,13 @@ export const anesyaResultOptionsProperty: INodeProperties = {
 
 /** The parameters after the document of both upload operations: waiting, result shape, batch. */
 export const uploadResultProperties: INodeProperties[] = submissionOutputProperties(anesyaResultOptionsProperty);
+
+/** Filter of Anesya's extract list by workflow (`workflow_id`); the API cannot list workflows, so by ID only. */
+export const workflowIdFilterProperty: INodeProperties = {
+	displayName: 'Workflow ID',
+	name: 'workflowId',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 300f339f-da71-4f9f-80f6-c25a63baae75',
+	description: 'Only extracts uploaded to this workflow',
+};

@@ -1,9 +1,9 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { readShapeOptions } from '../../shared/descriptions';
-import { safeEqual } from '../../shared/signature';
+import { checkToken } from '../../shared/signature';
 import { firstString, isObject } from '../../shared/values';
-import { acknowledge, deliveryScope, jsonBodyOf, refuse, rememberDelivery, triggerParameters } from '../../shared/webhook';
+import { accept, acknowledge, deliveryScope, jsonBodyOf, refuse, rememberDelivery, triggerParameters } from '../../shared/webhook';
 import { shapeExtract } from '../helpers/results';
 
 /** The events Anesya 0.8 can send, as its dashboard names them. */
@@ -12,6 +12,24 @@ export const ANESYA_EVENTS = ['extract.completed', 'extract.failed', 'workflow.c
 /** Where a delivery may carry the trigger's secret: `?token=` on the pasted URL, or this header. */
 export const TOKEN_QUERY_PARAMETER = 'token';
 export const TOKEN_HEADER = 'x-webhook-token';
+
+/**
+ * The trigger's optional shared secret, sent as `?token=` or the X-Webhook-Token header. No secret
+ * set: nothing to check ('none'); set: the delivery must carry it ('token') or is refused.
+ */
+export function checkUrlToken(ctx: IWebhookFunctions, expected: string): { ok: true; authenticatedBy: 'token' | 'none' } | { ok: false; message: string } {
+	if (!expected) return { ok: true, authenticatedBy: 'none' };
+	const query = ctx.getQueryData() as IDataObject;
+	const given = firstString(query[TOKEN_QUERY_PARAMETER]) ?? firstString(ctx.getHeaderData()[TOKEN_HEADER]);
+	switch (checkToken(given, expected)) {
+		case 'ok':
+			return { ok: true, authenticatedBy: 'token' };
+		case 'missing':
+			return { ok: false, message: `Unauthorized: add ?${TOKEN_QUERY_PARAMETER}=<secret> to the webhook URL configured in Anesya` };
+		default:
+			return { ok: false, message: 'Unauthorized: the token does not match the secret set in the Anesya Trigger' };
+	}
+}
 
 /**
  * Identifies a delivery for de-duplication. Anesya sends no delivery ID (the payload's `id` is the
@@ -37,21 +55,13 @@ export function extractsOf(payload: IDataObject): IDataObject[] {
 
 /**
  * Handles one delivery from Anesya: checks the optional secret, drops unselected events and
- * repeated deliveries with a 200 (so Anesya does not log them as failures), and emits the Extract(s)
- * in the same shapes as the Anesya node.
+ * repeated deliveries with a 200 (so Anesya does not log them as failures), and answers at once,
+ * starting the execution with the Extract(s) in the same shapes as the Anesya node (the delivery
+ * carries them: nothing is fetched).
  */
 export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const secret = String(ctx.getNodeParameter('secret', '') ?? '');
-	if (secret) {
-		const query = ctx.getQueryData() as IDataObject;
-		const given = firstString(query[TOKEN_QUERY_PARAMETER]) ?? firstString(ctx.getHeaderData()[TOKEN_HEADER]);
-		if (given === undefined) {
-			return refuse(ctx, 401, `Unauthorized: add ?${TOKEN_QUERY_PARAMETER}=<secret> to the webhook URL configured in Anesya`);
-		}
-		if (!safeEqual(given, secret)) {
-			return refuse(ctx, 401, 'Unauthorized: the token does not match the secret set in the Anesya Trigger');
-		}
-	}
+	const token = checkUrlToken(ctx, String(ctx.getNodeParameter('secret', '') ?? ''));
+	if (!token.ok) return refuse(ctx, 401, token.message);
 
 	const payload = (await jsonBodyOf(ctx)) ?? {};
 	if (typeof payload.event !== 'string' || !isObject(payload.data)) {
@@ -67,12 +77,13 @@ export async function handleDelivery(ctx: IWebhookFunctions): Promise<IWebhookRe
 	}
 
 	const shape = readShapeOptions(triggerParameters(ctx), 0);
-	if (shape.output === 'raw') return { workflowData: [ctx.helpers.returnJsonArray(payload)] };
+	if (shape.output === 'raw') return accept(ctx, [{ ...payload, _meta: { authenticatedBy: token.authenticatedBy } }]);
 	const deliveryMeta: IDataObject = {
 		event: payload.event,
 		webhookId: (payload.id as string | undefined) ?? null,
 		timestamp: (payload.timestamp as string | undefined) ?? null,
+		authenticatedBy: token.authenticatedBy,
 	};
 	const items = extractsOf(payload).flatMap((extract) => shapeExtract(extract, shape, deliveryMeta));
-	return { workflowData: [ctx.helpers.returnJsonArray(items)] };
+	return accept(ctx, items);
 }

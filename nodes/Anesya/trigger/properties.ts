@@ -1,7 +1,21 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { outputProperty } from '../../shared/descriptions';
 import { anesyaResultOptionsProperty } from '../actions/common.descriptions';
+
+/** The per-extract events, as Anesya's dashboard names them (the polling trigger offers these two). */
+export const extractEventOptions: INodePropertyOptions[] = [
+	{
+		name: 'Extract Completed',
+		value: 'extract.completed',
+		description: 'An extraction finished successfully',
+	},
+	{
+		name: 'Extract Failed',
+		value: 'extract.failed',
+		description: 'An extraction ended in error',
+	},
+];
 
 /** The Anesya Trigger's parameters: setup notice, events, the optional secret, output shape. */
 export const anesyaTriggerProperties: INodeProperties[] = [
@@ -17,16 +31,7 @@ export const anesyaTriggerProperties: INodeProperties[] = [
 		name: 'events',
 		type: 'multiOptions',
 		options: [
-			{
-				name: 'Extract Completed',
-				value: 'extract.completed',
-				description: 'An extraction finished successfully',
-			},
-			{
-				name: 'Extract Failed',
-				value: 'extract.failed',
-				description: 'An extraction ended in error',
-			},
+			...extractEventOptions,
 			{
 				name: 'Workflow Completed',
 				value: 'workflow.completed',

@@ -16,7 +16,7 @@ export interface CollectionJob {
 	fileName?: string;
 }
 
-const TERMINAL_STATUSES = new Set(['processed', 'error', 'cancelled']);
+export const TERMINAL_STATUSES = new Set(['processed', 'error', 'cancelled']);
 /** From this many outstanding jobs of one workflow, one list call beats one results call per job. */
 const LIST_THRESHOLD = 3;
 /** Parallel results downloads once jobs are known to be finished. */

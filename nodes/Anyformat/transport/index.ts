@@ -84,6 +84,8 @@ export const anyformatApi: VendorApi = {
 	retry: { maxRetries: 4, maxRateLimitRetries: 8, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 120_000 },
 	timeoutMs: 60_000,
 	describeFailure: describeAnyformatFailure,
+	// The same headers as the credential's `authenticate` (a unit test holds them equal).
+	authHeaders: (credentials) => ({ Authorization: `Bearer ${String(credentials.apiKey ?? '')}`, 'x-api-key': String(credentials.apiKey ?? '') }),
 };
 
 export async function anyformatRequest<T = IDataObject>(ctx: ApiContext, request: ApiRequest): Promise<ApiResponse<T>> {

@@ -1,36 +1,20 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { messageOf } from '../../shared/errors';
-import type { FinalOutcome } from '../../shared/poll';
 import {
-	hasStandardWebhookHeaders,
-	safeEqual,
-	verifyStandardWebhook,
-	type SignatureCheck,
+	checkDeliverySignature,
+	checkToken,
+	STANDARD_WEBHOOKS,
+	type AuthenticatedBy,
+	type DeliveryAuthentication,
+	type SignatureCheckMode,
 } from '../../shared/signature';
 import { firstString, isObject } from '../../shared/values';
-import { acknowledge, deliveryScope, jsonBodyOf, rawBodyOf, refuse, rememberDelivery } from '../../shared/webhook';
-import { fetchCollectionResults, shapeCollection, type CollectionJob } from '../helpers/checker';
-import { readTriggerSettings, type TriggerSettings } from './properties';
+import { accept, acknowledge, deliveryScope, jsonBodyOf, rawBodyOf, refuse, rememberDelivery } from '../../shared/webhook';
+import { readTriggerSettings } from './properties';
 import { subscriptionOf, TOKEN_PARAMETER } from './state';
 
 /** Standard-Webhooks replay window: a signed timestamp further than this from now is refused. */
 const REPLAY_WINDOW_SECONDS = 300;
-/**
- * The whole results download (retries included) must fit in this, because n8n answers the delivery
- * only when the trigger returns; a slow answer makes anyformat send the event again.
- */
-export const RESULTS_BUDGET_MS = 5000;
-
-type SignatureFailure = Extract<SignatureCheck, { ok: false }>['reason'];
-
-const SIGNATURE_PROBLEMS: Record<SignatureFailure, string> = {
-	'missing-headers': 'Incomplete signature headers (webhook-id, webhook-timestamp and webhook-signature are all needed)',
-	malformed: 'Malformed webhook-timestamp header',
-	stale: `Signature timestamp is more than ${REPLAY_WINDOW_SECONDS / 60} minutes away from now (delayed or replayed delivery)`,
-	mismatch: 'Invalid signature',
-	'no-secret': 'No signing secret is stored for this subscription; deactivate and activate the workflow again',
-};
 
 /** One anyformat event as delivered. */
 interface Delivery {
@@ -44,22 +28,25 @@ interface Delivery {
 }
 
 /**
- * Who sent this? The token in our URL is checked always; a Standard-Webhooks signature is checked
- * whenever its headers are present. Returns what failed, or undefined when the delivery is genuine.
+ * Who sent this? The token in our URL is checked always; then the Signature Check: a Standard-Webhooks
+ * signature is verified whenever its headers are present, and required when the user chose Required.
  */
-async function authenticationProblem(ctx: IWebhookFunctions, store: IDataObject): Promise<string | undefined> {
+async function authenticate(ctx: IWebhookFunctions, store: IDataObject): Promise<DeliveryAuthentication> {
 	const { token, secret } = subscriptionOf(store);
-	if (!token) return 'This trigger has no active anyformat subscription';
-	const given = firstString((ctx.getQueryData() as IDataObject)[TOKEN_PARAMETER]);
-	if (!given) return 'Missing token';
-	if (!safeEqual(given, token)) return 'Invalid token';
+	if (!token) return { ok: false, message: 'This trigger has no active anyformat subscription' };
+	const tokenCheck = checkToken(firstString((ctx.getQueryData() as IDataObject)[TOKEN_PARAMETER]), token);
+	if (tokenCheck !== 'ok') return { ok: false, message: tokenCheck === 'missing' ? 'Missing token' : 'Invalid token' };
 
-	const headers = ctx.getHeaderData() as IDataObject;
-	if (!hasStandardWebhookHeaders(headers)) return undefined;
-	const rawBody = await rawBodyOf(ctx);
-	if (!rawBody) return 'The request body could not be read to check its signature';
-	const check = verifyStandardWebhook({ secret, headers, rawBody, toleranceSeconds: REPLAY_WINDOW_SECONDS });
-	return check.ok ? undefined : SIGNATURE_PROBLEMS[check.reason];
+	const mode = ctx.getNodeParameter('signatureCheck', 'auto') as SignatureCheckMode;
+	return await checkDeliverySignature({
+		requireSignature: mode === 'required',
+		secrets: secret ? [secret] : [],
+		headers: ctx.getHeaderData() as IDataObject,
+		rawBody: async () => await rawBodyOf(ctx),
+		schemes: [STANDARD_WEBHOOKS],
+		missingSecret: 'No signing secret is stored for this subscription; deactivate and activate the workflow again',
+		toleranceSeconds: REPLAY_WINDOW_SECONDS,
+	});
 }
 
 function parseDelivery(payload: IDataObject, headers: IDataObject): Delivery | undefined {
@@ -73,77 +60,30 @@ function parseDelivery(payload: IDataObject, headers: IDataObject): Delivery | u
 	return { event: payload.event, timestamp, data, deliveryId, collectionId, workflowId };
 }
 
-type ResultsFetch = { ok: true; outcome: FinalOutcome<IDataObject> | undefined } | { ok: false; message: string };
-
-/** One bounded look at the results (the shared request layer retries within the budget). */
-async function fetchResults(ctx: IWebhookFunctions, job: CollectionJob): Promise<ResultsFetch> {
-	const signal = AbortSignal.timeout(RESULTS_BUDGET_MS);
-	return await fetchCollectionResults(ctx, job, signal).then(
-		(outcome): ResultsFetch => ({ ok: true, outcome }),
-		(error: unknown): ResultsFetch => ({
-			ok: false,
-			message: signal.aborted
-				? `anyformat did not return the results within ${RESULTS_BUDGET_MS / 1000} s`
-				: messageOf(error),
-		}),
-	);
-}
-
-/** anyformat's own words for a failed run: the `detail` of its 422 answer. */
-function failureReason(error: Error): { reason: string; errorCode: string | null } {
-	const response = (error as { errorResponse?: unknown }).errorResponse;
-	const detail = isObject(response) && typeof response.detail === 'string' ? response.detail : undefined;
-	const code = (error as { apiCode?: unknown }).apiCode;
-	return { reason: detail ?? error.message, errorCode: typeof code === 'string' ? code : null };
-}
-
-/** The output items for one delivery. */
-async function itemsFor(ctx: IWebhookFunctions, delivery: Delivery, settings: TriggerSettings): Promise<IDataObject[]> {
+/** The item a delivery starts its execution with; with Include Extracted Data, execute() completes it. */
+function eventItem(delivery: Delivery, authenticatedBy: AuthenticatedBy): IDataObject {
 	const { event, timestamp, data, deliveryId, collectionId, workflowId } = delivery;
-	const meta: IDataObject = { event, deliveryId, timestamp, collectionId: collectionId ?? null, workflowId: workflowId ?? null };
-	const eventItem = (extra: IDataObject = {}, resultsError?: string): IDataObject => ({
+	return {
 		event,
 		timestamp,
 		data,
-		...extra,
-		_meta: resultsError === undefined ? meta : { ...meta, resultsError },
-	});
-
-	if (!settings.includeData) return [eventItem()];
-	if (!collectionId || !workflowId) return [eventItem({}, 'The event carries no extraction ID or workflow ID')];
-
-	const job: CollectionJob = { workflowId, collectionId, itemIndex: 0 };
-	const fetched = await fetchResults(ctx, job);
-
-	if (event === 'extraction.failed') {
-		if (!fetched.ok) return [eventItem({ reason: null, errorCode: null }, fetched.message)];
-		const failure = fetched.outcome && !fetched.outcome.done ? failureReason(fetched.outcome.error) : undefined;
-		return [eventItem({ reason: failure?.reason ?? null, errorCode: failure?.errorCode ?? null })];
-	}
-
-	if (!fetched.ok) return [eventItem({}, fetched.message)];
-	const { outcome } = fetched;
-	if (!outcome) return [eventItem({}, 'anyformat reports the results as not ready yet (412)')];
-	if (!outcome.done) return [eventItem({}, outcome.error.message)];
-	let shaped: IDataObject[];
-	try {
-		shaped = shapeCollection(outcome.value, job, settings.shape!);
-	} catch (error) {
-		// E.g. "Split Into Items" names a field this document lacks: keep the event, say why.
-		return [eventItem({}, messageOf(error))];
-	}
-	return shaped.map((item) => ({ ...item, _meta: { ...meta, ...(isObject(item._meta) ? item._meta : {}) } }));
+		_meta: { event, deliveryId, timestamp, collectionId: collectionId ?? null, workflowId: workflowId ?? null, authenticatedBy },
+	};
 }
 
 /**
  * webhook(): authenticates a delivery (401, no execution, when it fails), acknowledges events this
- * trigger does not want and repeated deliveries without starting anything, and otherwise emits the
- * event — with its extracted data when Include Extracted Data is on.
+ * trigger does not want and repeated deliveries without starting anything, and otherwise answers
+ * anyformat at once and starts the execution with the event. The results are fetched there
+ * (execute(), trigger/results.ts), never while anyformat waits for its answer.
  */
 export async function receiveDelivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const store = ctx.getWorkflowStaticData('node');
-	const problem = await authenticationProblem(ctx, store);
-	if (problem) return refuse(ctx, 401, problem);
+	const auth = await authenticate(ctx, store);
+	if (!auth.ok) {
+		ctx.logger.warn(`Anyformat Trigger refused a delivery (401): ${auth.message}`);
+		return refuse(ctx, 401, auth.message);
+	}
 
 	const payload = await jsonBodyOf(ctx);
 	const delivery = payload && parseDelivery(payload, ctx.getHeaderData() as IDataObject);
@@ -159,7 +99,5 @@ export async function receiveDelivery(ctx: IWebhookFunctions): Promise<IWebhookR
 	if (!rememberDelivery(store, delivery.deliveryId, { scope: deliveryScope(ctx) })) {
 		return acknowledge({ duplicate: true });
 	}
-
-	const items = await itemsFor(ctx, delivery, settings);
-	return { workflowData: [ctx.helpers.returnJsonArray(items)] };
+	return accept(ctx, [eventItem(delivery, auth.authenticatedBy)]);
 }

@@ -1,12 +1,13 @@
-import type { IHookFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHookFunctions, INodeProperties, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { outputProperty, readShapeOptions, resultOptionsProperty } from '../../shared/descriptions';
+import { outputProperty, readShapeOptions, resultOptionsProperty, signatureCheckProperty, type ParameterContext } from '../../shared/descriptions';
 import type { ShapeOptions } from '../../shared/items';
 import { triggerParameters } from '../../shared/webhook';
 import { ANYFORMAT_EVENTS, eventsProperty, workflowIdOf, workflowLocator, type AnyformatEvent } from '../actions/common.descriptions';
 
-export const anyformatTriggerProperties: INodeProperties[] = [
+/** Which extractions start the workflow and what it receives: the same in the webhook and the polling trigger. */
+export const anyformatEventProperties: INodeProperties[] = [
 	{
 		displayName: 'Workflows',
 		name: 'workflowScope',
@@ -33,6 +34,11 @@ export const anyformatTriggerProperties: INodeProperties[] = [
 		displayOptions: { show: { workflowScope: ['one'] } },
 	},
 	eventsProperty,
+	signatureCheckProperty({
+		auto: 'Verify a signature whenever a delivery carries one; a delivery without one is accepted on the secret token in the registered URL',
+		required: 'Refuse (401, no execution) any delivery without a valid signature, even with the right URL token. Turn on once your executions show "_meta.authenticatedBy": "signature".',
+		description: 'How deliveries prove they come from anyformat. anyformat does not document its signature scheme (Standard Webhooks is assumed), so Auto keeps working whatever it turns out to be.',
+	}),
 	{
 		displayName: 'Include Extracted Data',
 		name: 'includeData',
@@ -43,6 +49,10 @@ export const anyformatTriggerProperties: INodeProperties[] = [
 	},
 	{ ...outputProperty, displayOptions: { show: { includeData: [true] } } },
 	{ ...resultOptionsProperty, displayOptions: { show: { includeData: [true] }, hide: { output: ['raw'] } } },
+];
+
+export const anyformatTriggerProperties: INodeProperties[] = [
+	...anyformatEventProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -62,7 +72,12 @@ export const anyformatTriggerProperties: INodeProperties[] = [
 	},
 ];
 
-type TriggerContext = IHookFunctions | IWebhookFunctions;
+type TriggerContext = IHookFunctions | IWebhookFunctions | IPollFunctions | IExecuteFunctions;
+
+/** Trigger contexts read parameters without an item index; the execution's context reads item 0's. */
+function parametersOf(ctx: TriggerContext): ParameterContext {
+	return 'getInputData' in ctx ? ctx : triggerParameters(ctx);
+}
 
 export interface TriggerSettings {
 	events: AnyformatEvent[];
@@ -73,9 +88,10 @@ export interface TriggerSettings {
 	allowHttp: boolean;
 }
 
-/** Reads and checks the trigger's parameters (at activation and for each delivery). */
+/** Reads and checks the trigger's parameters (at activation, for each delivery and in its execution). */
 export function readTriggerSettings(ctx: TriggerContext): TriggerSettings {
-	const chosen = ctx.getNodeParameter('events', [...ANYFORMAT_EVENTS]) as unknown;
+	const params = parametersOf(ctx);
+	const chosen = params.getNodeParameter('events', 0, [...ANYFORMAT_EVENTS]) as unknown;
 	const events = (Array.isArray(chosen) ? chosen : []).filter((e): e is AnyformatEvent =>
 		(ANYFORMAT_EVENTS as readonly string[]).includes(e as string),
 	);
@@ -84,15 +100,15 @@ export function readTriggerSettings(ctx: TriggerContext): TriggerSettings {
 			description: 'Choose Extraction Completed, Extraction Failed, or both.',
 		});
 	}
-	const scope = ctx.getNodeParameter('workflowScope', 'all') as string;
-	const workflowId = scope === 'one' ? workflowIdOf(triggerParameters(ctx), 0) : undefined;
-	const includeData = ctx.getNodeParameter('includeData', true) as boolean;
-	const options = ctx.getNodeParameter('options', {}) as { allowHttp?: boolean };
+	const scope = params.getNodeParameter('workflowScope', 0, 'all') as string;
+	const workflowId = scope === 'one' ? workflowIdOf(params, 0) : undefined;
+	const includeData = params.getNodeParameter('includeData', 0, true) as boolean;
+	const options = params.getNodeParameter('options', 0, {}) as { allowHttp?: boolean };
 	return {
 		events,
 		workflowId,
 		includeData,
-		shape: includeData ? readShapeOptions(triggerParameters(ctx), 0) : undefined,
+		shape: includeData ? readShapeOptions(params, 0) : undefined,
 		allowHttp: options.allowHttp === true,
 	};
 }

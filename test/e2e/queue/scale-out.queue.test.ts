@@ -8,7 +8,7 @@
  *      runs Split Out → Anyformat Extract From File: 20 correct items, exactly one submission per document, all
  *      from the worker; the bytes anyformat received are the bytes posted.
  *  (2) Anyformat Trigger: activated on main → registered once (by main) with the webhook processor's URL; a
- *      delivery arrives at the webhook processor (which fetches the results) and runs on the worker with the
+ *      delivery arrives at the webhook processor (which answers it) and runs on the worker (which fetches the results) with the
  *      extracted fields; later deliveries keep working; deactivation removes the subscription (main). A redelivery
  *      of the same message starts nothing: n8n 2.41.1 drops what webhook() writes to static data when an execution
  *      starts (an n8n bug), so the trigger also remembers deliveries per process — enough with one webhook processor.
@@ -391,7 +391,7 @@ describe('(2) Anyformat Trigger: registered by main, delivered to the webhook pr
 		expect(processOf(registration[0])).toBe('main');
 		const activationRequests = requestsByProcess(fake!.log);
 
-		// ---- delivery → webhook processor (verifies, downloads the results) → queue → worker
+		// ---- delivery → webhook processor (verifies, answers) → queue → worker (downloads the results)
 		const t = Date.now();
 		const first = await extractAndDeliver(1);
 		const execution = await executionFor(first.collection.id);
@@ -408,10 +408,11 @@ describe('(2) Anyformat Trigger: registered by main, delivered to the webhook pr
 		});
 		expect(runData[DEDUPE_NODE][0].data!.main![0]).toEqual([expect.objectContaining({ json: expect.objectContaining({ invoice_number: 'INV-1101' }) })]);
 		const trail = expectRanOnWorker(execution.id, 'webhook');
-		// the results download happens inside the trigger's webhook(), i.e. on the webhook processor
+		// the webhook processor only answers and enqueues; the results download runs in the trigger's execute(),
+		// i.e. in the execution, on the worker
 		const resultFetches = fake!.log.filter((e) => e.route.endsWith('/results/'));
 		expect(resultFetches.length).toBeGreaterThan(0);
-		expect(new Set(resultFetches.map(processOf))).toEqual(new Set(['webhook']));
+		expect(new Set(resultFetches.map(processOf))).toEqual(new Set(['worker']));
 		// still one subscription, registered once
 		expect(fake!.anyformat.webhooks).toHaveLength(1);
 		expect(fake!.log.filter((e) => e.route === 'POST /v2/webhooks/')).toHaveLength(1);
@@ -420,7 +421,7 @@ describe('(2) Anyformat Trigger: registered by main, delivered to the webhook pr
 			`(2) trigger: subscription registered by ${processOf(registration[0])} ${formatMs(registeredMs)} after activate (registrations: 1), URL → webhook processor :${q!.webhook.port}`,
 		);
 		note(`    activation requests by process: ${activationRequests}`);
-		note(`    delivery 1 → webhook processor (results fetched there: ${resultFetches.length}) → ${describeTrail(trail)}`);
+		note(`    delivery 1 → webhook processor → ${describeTrail(trail)} (results fetched on the worker: ${resultFetches.length})`);
 	});
 
 	test('a redelivery is answered 200 and a later delivery still runs (the subscription outlives the webhook processor)', async () => {

@@ -297,6 +297,23 @@ export class N8nApi {
 		return body.data;
 	}
 
+	/** Every execution (of a workflow), following the public API's cursor; bounded by `max`. */
+	async listAllExecutions(query: { workflowId?: string; includeData?: boolean; max?: number } = {}): Promise<Execution[]> {
+		const all: Execution[] = [];
+		let cursor: string | undefined;
+		const max = query.max ?? 10_000;
+		do {
+			const qs = new URLSearchParams({ limit: '100' });
+			if (query.workflowId) qs.set('workflowId', query.workflowId);
+			if (query.includeData) qs.set('includeData', 'true');
+			if (cursor) qs.set('cursor', cursor);
+			const page = N8nApi.ok<{ data: Execution[]; nextCursor?: string | null }>('list executions', await this.publicApi('GET', `/executions?${qs}`));
+			all.push(...page.data);
+			cursor = page.nextCursor ?? undefined;
+		} while (cursor && all.length < max);
+		return all;
+	}
+
 	async getExecution(id: string | number, includeData = true): Promise<Execution> {
 		return N8nApi.ok(`get execution ${id}`, await this.publicApi('GET', `/executions/${id}?includeData=${includeData}`));
 	}

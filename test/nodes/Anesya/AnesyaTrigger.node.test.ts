@@ -43,7 +43,7 @@ function delivery(event: string, data: IDataObject, timestamp = '2025-06-25T14:4
 	return { id: 'b1eaea1a-ee96-4f7d-a2cb-dbadff2da584', event, timestamp, data };
 }
 
-async function deliver(parameters: INodeParameters, request: Delivery, double = webhookDouble(new AnesyaTrigger(), parameters)) {
+async function deliver(parameters: INodeParameters, request: Delivery, double = webhookDouble(new AnesyaTrigger(), parameters, { typeVersion: 1 })) {
 	const answer: Answer = {};
 	const result = await new AnesyaTrigger().webhook.call(double.context(request, answer));
 	return { result, answer, items: result.workflowData?.[0]?.map((item) => item.json) ?? [], double };
@@ -70,7 +70,7 @@ describe('Anesya Trigger: description and lifecycle', () => {
 
 	it('activation and deactivation succeed without any API call (webhooks live in the Anesya dashboard)', async () => {
 		// A context without helpers or credentials: any request would throw.
-		const hooks = {} as IHookFunctions;
+		const hooks = { getNode: () => ({ typeVersion: 1 }) } as unknown as IHookFunctions;
 		expect(await webhookMethods!.default.checkExists.call(hooks)).toBe(false);
 		expect(await webhookMethods!.default.create.call(hooks)).toBe(true);
 		expect(await webhookMethods!.default.delete.call(hooks)).toBe(true);
@@ -78,10 +78,11 @@ describe('Anesya Trigger: description and lifecycle', () => {
 });
 
 describe('Anesya Trigger: deliveries', () => {
-	it('emits a completed extract as simplified fields with _meta, and lets n8n answer (no response written)', async () => {
+	it('emits a completed extract as simplified fields with _meta, answering Anesya itself with an empty 200', async () => {
 		const { result, answer, items } = await deliver({}, { body: delivery('extract.completed', extract()) });
-		expect(answer.status).toBeUndefined();
-		expect(result.noWebhookResponse).toBeUndefined();
+		// Written before n8n sets the execution up (which n8n would otherwise wait for): see docs/PERFORMANCE.md, P5.
+		expect(answer).toEqual({ status: 200, body: undefined });
+		expect(result.noWebhookResponse).toBe(true);
 		expect(items).toEqual([
 			{
 				invoice_number: 'F-2024-001',
@@ -103,6 +104,7 @@ describe('Anesya Trigger: deliveries', () => {
 					event: 'extract.completed',
 					webhookId: 'b1eaea1a-ee96-4f7d-a2cb-dbadff2da584',
 					timestamp: '2025-06-25T14:45:26Z',
+					authenticatedBy: 'none',
 				},
 			},
 		]);
@@ -147,7 +149,7 @@ describe('Anesya Trigger: deliveries', () => {
 	});
 
 	it('runs once for a repeated delivery of the same event, extract and timestamp', async () => {
-		const double = webhookDouble(new AnesyaTrigger(), {});
+		const double = webhookDouble(new AnesyaTrigger(), {}, { typeVersion: 1 });
 		const body = delivery('extract.completed', extract());
 		const first = await deliver({}, { body }, double);
 		const again = await deliver({}, { body }, double);
@@ -193,10 +195,10 @@ describe('Anesya Trigger: deliveries', () => {
 		expect(items[0]._text).toBe('Invoice On 25/11/2024 ...');
 	});
 
-	it('Raw output is the delivery exactly as Anesya sent it', async () => {
+	it('Raw output is the delivery exactly as Anesya sent it, plus how it was authenticated', async () => {
 		const body = delivery('extract.failed', extract({ status: 'ERROR', extracted_data: null }));
 		const { items } = await deliver({ output: 'raw' }, { body });
-		expect(items).toEqual([body]);
+		expect(items).toEqual([{ ...body, _meta: { authenticatedBy: 'none' } }]);
 	});
 
 	it('answers 400 to a body that is not an Anesya delivery', async () => {
@@ -247,7 +249,7 @@ describe('Anesya Trigger: deliveries sent by the fake Anesya dashboard', () => {
 
 	/** Configures the trigger under test: deliveries to baseUrl() reach its webhook() with these parameters. */
 	const configureTrigger = (parameters: INodeParameters) => {
-		receiver.double = triggerDouble({ nodeType: trigger, parameters, webhookUrl: baseUrl() });
+		receiver.double = triggerDouble({ nodeType: trigger, parameters, webhookUrl: baseUrl(), typeVersion: 1 });
 	};
 
 	/** The first `count` answers, as status and the items of the execution each started (none: []). */

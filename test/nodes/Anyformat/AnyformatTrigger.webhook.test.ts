@@ -4,6 +4,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { AnyformatTrigger } from '../../../nodes/Anyformat/AnyformatTrigger.node';
+import { resultsBudget } from '../../../nodes/Anyformat/trigger/results';
 import { DEFAULT_ANYFORMAT_KEY, documentFromText, standardWebhookHeaders, startFakeApi, type DeliveryRecord, type FakeApi } from '../../fake-api';
 import { INVOICE_TEXT, INVOICE_WORKFLOW } from '../../fake-api/test-helpers';
 import { byId } from '../../helpers/n8n-harness';
@@ -52,6 +53,8 @@ describe('Anyformat Trigger: deliveries', () => {
 		timestamp: (record.payload as IDataObject).timestamp,
 		collectionId,
 		workflowId,
+		// The fake signs every delivery (Standard Webhooks) and the trigger verifies it.
+		authenticatedBy: 'signature',
 	});
 	const resultRequests = () => fake.log.filter((e) => e.route.endsWith('/results/'));
 	const items = (execution = 0) => receiver.executions[execution][0].map((item) => item.json);
@@ -81,6 +84,8 @@ describe('Anyformat Trigger: deliveries', () => {
 			body,
 		});
 		const text = await response.text();
+		// The execution this delivery started (if any) finishes after the answer: wait for it.
+		await receiver.idle();
 		return { status: response.status, text, json: text ? (JSON.parse(text) as IDataObject) : undefined };
 	};
 
@@ -211,21 +216,40 @@ describe('Anyformat Trigger: deliveries', () => {
 			expect(item._meta).toMatchObject({ resultsError: expect.stringMatching(/^anyformat has no such resource/) });
 		});
 
-		it('keeps the results fetch bounded: a hanging API gives up within the budget', async () => {
-			const t = await activeTrigger();
-			const collection = run(workflow().id);
-			await receiver.waitForDeliveries(1);
-			fake.injectFault({ path: /\/results\/$/, kind: 'hang', times: Infinity });
+		it('answers anyformat before it fetches the results: the download runs in the execution', async () => {
+			await activeTrigger();
+			const wf = workflow();
+			const collection = run(wf.id);
+			const [delivery] = await receiver.waitForDeliveries(1);
 
-			const started = Date.now();
-			const response = await post(t, eventFor(collection), { id: 'msg_second' });
-			const took = Date.now() - started;
+			const [fetch] = resultRequests();
+			expect(delivery.answeredAt).toBeLessThanOrEqual(fetch.at);
+			expect(delivery.executedAt).toBeGreaterThanOrEqual(fetch.endAt!);
+			expect(items()[0]).toMatchObject({ invoice_number: 'INV-2024-0847', _meta: { collectionId: collection.id } });
+		});
 
-			expect(response.status).toBe(200);
-			expect(took).toBeGreaterThanOrEqual(4900);
-			expect(took).toBeLessThan(6500);
-			expect(items(1)[0]._meta).toMatchObject({ resultsError: 'anyformat did not return the results within 5 s' });
-		}, 15_000);
+		describe('with a short results budget', () => {
+			const normalBudget = resultsBudget.ms;
+			beforeEach(() => (resultsBudget.ms = 1500));
+			afterEach(() => (resultsBudget.ms = normalBudget));
+
+			it('answers at once even when the API hangs; the execution gives up within the budget', async () => {
+				const t = await activeTrigger();
+				const collection = run(workflow().id);
+				await receiver.waitForDeliveries(1);
+				fake.injectFault({ path: /\/results\/$/, kind: 'hang', times: Infinity });
+
+				const started = Date.now();
+				const response = await post(t, eventFor(collection), { id: 'msg_second' });
+				const [, second] = receiver.deliveries;
+
+				expect(response.status).toBe(200);
+				expect(second.answeredAt! - started).toBeLessThan(500);
+				expect(second.executedAt! - started).toBeGreaterThanOrEqual(1400);
+				expect(second.executedAt! - started).toBeLessThan(3000);
+				expect(items(1)[0]._meta).toMatchObject({ resultsError: 'anyformat did not return the results within 1.5 s' });
+			}, 15_000);
+		});
 
 		describe('results that do not match the event: the event is kept, _meta.resultsError says why', () => {
 			const resultsErrorOf = async (payload: IDataObject) => {
@@ -332,6 +356,45 @@ describe('Anyformat Trigger: deliveries', () => {
 			expectRefused(await post(t, somePayload, { sign: false, headers: { 'webhook-id': 'msg_1' } }), /^Incomplete signature headers/);
 		});
 
+		describe('Signature Check', () => {
+			it('Auto (the default) accepts an unsigned delivery on the URL token and says so', async () => {
+				const t = await activeTrigger({ includeData: false });
+				const response = await post(t, somePayload, { sign: false });
+				expect(response.status).toBe(200);
+				expect(items()[0]._meta).toMatchObject({ authenticatedBy: 'token' });
+			});
+
+			it('Required refuses an unsigned delivery with a valid token, naming the expected and the received headers', async () => {
+				const t = await activeTrigger({ includeData: false, signatureCheck: 'required' });
+				const response = await post(t, somePayload, { sign: false, headers: { 'x-anyformat-signature': 'abc' } });
+				expectRefused(response, /^Signature required but none recognised\. Expected: webhook-id, webhook-timestamp and webhook-signature \(Standard Webhooks\)\. Headers received: .*content-type.*x-anyformat-signature/);
+				// Names only: neither the token nor the secret appears in the answer or the log.
+				const secrets = [t.staticData.token as string, t.staticData.secret as string];
+				expect(secrets.some((s) => JSON.stringify(response.json).includes(s))).toBe(false);
+				expect(t.warnings).toEqual([expect.stringContaining('Signature required but none recognised')]);
+				expect(secrets.some((s) => t.warnings.join('').includes(s))).toBe(false);
+			});
+
+			it('Required accepts a signed delivery and marks it authenticated by signature', async () => {
+				const t = await activeTrigger({ includeData: false, signatureCheck: 'required' });
+				expect((await post(t, somePayload)).status).toBe(200);
+				expect(items()[0]._meta).toMatchObject({ authenticatedBy: 'signature' });
+			});
+
+			it('Required still refuses a signed delivery with a bad signature or a wrong token', async () => {
+				const t = await activeTrigger({ includeData: false, signatureCheck: 'required' });
+				const forged = standardWebhookHeaders(`whsec_${Buffer.from('guess').toString('base64')}`, 'msg_1', Math.floor(Date.now() / 1000), JSON.stringify(somePayload));
+				expectRefused(await post(t, somePayload, { sign: false, headers: forged }), /^Invalid signature$/);
+				expectRefused(await post(t, somePayload, { token: 'y'.repeat(43) }), /^Invalid token$/);
+			});
+
+			it('Required with no stored signing secret refuses and says how to fix it', async () => {
+				const t = await activeTrigger({ includeData: false, signatureCheck: 'required' });
+				delete t.staticData.secret;
+				expectRefused(await post(t, somePayload, { sign: false }), /No signing secret is stored for this subscription; deactivate and activate/);
+			});
+		});
+
 		it('refuses everything when no subscription is stored', async () => {
 			const t = await activeTrigger();
 			const { token } = t.staticData;
@@ -354,6 +417,22 @@ describe('Anyformat Trigger: deliveries', () => {
 			expect(repeat.status).toBe(200);
 			expect(JSON.parse(repeat.responseBody)).toEqual({ received: true, duplicate: true });
 			expect(receiver.executions).toHaveLength(1);
+		});
+
+		it('runs once when retries of a delivery arrive together (a sender that timed out), answering each at once', async () => {
+			const t = await activeTrigger();
+			const collection = run(workflow().id);
+			await receiver.waitForDeliveries(1);
+			const event = eventFor(collection);
+
+			const answers = await Promise.all(Array.from({ length: 5 }, () => post(t, event, { id: 'msg_retried' })));
+
+			expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+			expect(answers.filter((a) => a.text === '')).toHaveLength(1);
+			expect(answers.filter((a) => a.json?.duplicate === true)).toHaveLength(4);
+			// The first delivery of the run, plus one for the retried message.
+			expect(receiver.executions).toHaveLength(2);
+			expect(resultRequests()).toHaveLength(2);
 		});
 
 		it('runs once for a duplicate unsigned delivery (same event, extraction and timestamp)', async () => {

@@ -2,7 +2,8 @@ import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INo
 
 import { ApiRequestError } from '../../../nodes/shared/errors';
 import { networkProblem } from '../../../nodes/shared/failures';
-import { apiRequest, requestTarget, type ApiRequest, type VendorApi } from '../../../nodes/shared/request';
+import { anyformatApi } from '../../../nodes/Anyformat/transport';
+import { apiRequest, CREDENTIAL_TTL_MS, requestTarget, shareCredentials, type ApiRequest, type VendorApi } from '../../../nodes/shared/request';
 import * as wait from '../../../nodes/shared/wait';
 import { runNode } from '../../helpers/n8n-harness';
 import { json, startScriptedServer, type Handler } from '../../helpers/scripted-server';
@@ -23,7 +24,11 @@ const testApi: VendorApi = {
 };
 
 /** Runs `requests` through the shared request layer inside n8n's engine; returns results or the error. */
-async function run(baseUrl: string, requests: Array<ApiRequest | ApiRequest[]>, options: { onStarted?: (cancel: () => void) => void; api?: VendorApi } = {}) {
+async function run(
+	baseUrl: string,
+	requests: Array<ApiRequest | ApiRequest[]>,
+	options: { onStarted?: (cancel: () => void) => void; api?: VendorApi; share?: boolean; apiKey?: string; credentialId?: string } = {},
+) {
 	const api = options.api ?? testApi;
 	const results: IDataObject[] = [];
 	const probe: INodeType = {
@@ -41,6 +46,7 @@ async function run(baseUrl: string, requests: Array<ApiRequest | ApiRequest[]>, 
 		},
 		async execute(this: IExecuteFunctions) {
 			const signal = this.getExecutionCancelSignal();
+			if (options.share) shareCredentials(this);
 			for (const step of requests) {
 				const batch = Array.isArray(step) ? step : [step];
 				const responses = await Promise.all(batch.map((r) => apiRequest.call(this, api, { ...r, signal })));
@@ -53,7 +59,8 @@ async function run(baseUrl: string, requests: Array<ApiRequest | ApiRequest[]>, 
 	const outcome = await runNode({
 		nodeType: probe,
 		parameters: {},
-		credentials: { anyformatApi: { apiKey: API_KEY, baseUrl } },
+		credentials: { anyformatApi: { apiKey: options.apiKey ?? API_KEY, baseUrl } },
+		credentialId: options.credentialId,
 		onStarted: options.onStarted,
 	});
 	return { ...outcome, results, elapsedMs: Date.now() - started };
@@ -309,6 +316,53 @@ describe('apiRequest: redirects, other hosts, credential checks', () => {
 		expect(error?.message).toBe('wrong kind of key');
 		expect(error?.description).toBe('use another one');
 		expect(server!.requests).toHaveLength(0);
+	});
+});
+
+describe('apiRequest: credentials shared by a burst of executions (shareCredentials)', () => {
+	const withAuthHeaders: VendorApi = { ...testApi, authHeaders: anyformatApi.authHeaders };
+	const read: ApiRequest = { method: 'GET', path: '/v2/workflows' };
+	const keysSeen = () => server!.requests.map((r) => r.headers['x-api-key']);
+	let credentialId: string;
+	let offsetMs = 0;
+	beforeEach(() => {
+		script = (_req, res) => json(res, 200, {});
+		credentialId = `credential-${Math.random()}`;
+		offsetMs = 0;
+		const realNow = Date.now.bind(Date);
+		jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offsetMs);
+	});
+	afterEach(() => jest.restoreAllMocks());
+
+	it('sends the same headers as the credential type authenticates with', async () => {
+		await run(server!.url, [read], { api: withAuthHeaders, credentialId });
+		await run(server!.url, [read], { api: withAuthHeaders, credentialId, share: true });
+		const [byN8n, shared] = server!.requests;
+		expect(shared.headers.authorization).toBe(byN8n.headers.authorization);
+		expect(shared.headers['x-api-key']).toBe(byN8n.headers['x-api-key']);
+	});
+
+	it('reuses a loaded credential for its ID for a few seconds, then loads it again (a rotated key is used)', async () => {
+		await run(server!.url, [read], { api: withAuthHeaders, credentialId, share: true, apiKey: 'key-1' });
+		await run(server!.url, [read], { api: withAuthHeaders, credentialId, share: true, apiKey: 'key-2' });
+		offsetMs = CREDENTIAL_TTL_MS;
+		await run(server!.url, [read], { api: withAuthHeaders, credentialId, share: true, apiKey: 'key-3' });
+		expect(keysSeen()).toEqual(['key-1', 'key-1', 'key-3']);
+	});
+
+	it('never shares between credential IDs, nor with executions that did not opt in', async () => {
+		await run(server!.url, [read], { api: withAuthHeaders, credentialId, share: true, apiKey: 'key-1' });
+		await run(server!.url, [read], { api: withAuthHeaders, credentialId: `${credentialId}-other`, share: true, apiKey: 'key-2' });
+		await run(server!.url, [read], { api: withAuthHeaders, credentialId, apiKey: 'key-3' });
+		expect(keysSeen()).toEqual(['key-1', 'key-2', 'key-3']);
+	});
+
+	it('keeps the shared key out of errors', async () => {
+		script = (_req, res) => json(res, 401, { detail: `bad key ${API_KEY}` });
+		const { error } = await run(server!.url, [read], { api: withAuthHeaders, credentialId, share: true });
+		expect(error).toBeDefined();
+		expect(JSON.stringify(error)).not.toContain(API_KEY);
+		expect(String((error as Error).message)).not.toContain(API_KEY);
 	});
 });
 

@@ -8,7 +8,7 @@ import { fetchExtract } from '../../helpers/checker';
 import { metadataFilterProperties, metadataFilterQuery } from '../../helpers/documentOptions';
 import { shapeExtract } from '../../helpers/results';
 import { anesyaList } from '../../transport';
-import { anesyaResultOptionsProperty, checkUuid } from '../common.descriptions';
+import { anesyaResultOptionsProperty, checkUuid, workflowIdFilterProperty } from '../common.descriptions';
 
 /** Parallel detail requests for Fetch Full Results. */
 const DETAIL_CONCURRENCY = 8;
@@ -31,14 +31,7 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. invoice',
 				description: 'Only extracts whose document name or schema name contains this text',
 			},
-			{
-				displayName: 'Workflow ID',
-				name: 'workflowId',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 300f339f-da71-4f9f-80f6-c25a63baae75',
-				description: 'Only extracts uploaded to this workflow',
-			},
+			workflowIdFilterProperty,
 			{
 				displayName: 'Workflow Session ID',
 				name: 'workflowSessionId',

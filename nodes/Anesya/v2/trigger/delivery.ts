@@ -1,0 +1,134 @@
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { readShapeOptions } from '../../../shared/descriptions';
+import { messageOf } from '../../../shared/errors';
+import type { ShapeOptions } from '../../../shared/items';
+import {
+	bodyHmacScheme,
+	checkDeliverySignature,
+	STANDARD_WEBHOOKS,
+	type AuthenticatedBy,
+	type DeliveryAuthentication,
+	type SignatureCheckMode,
+} from '../../../shared/signature';
+import { firstString, isObject } from '../../../shared/values';
+import { acknowledge, deliveryScope, jsonBodyOf, rawBodyOf, refuse, rememberDelivery, triggerParameters } from '../../../shared/webhook';
+import { checkUrlToken, deliveryKey } from '../../trigger/delivery';
+import { fetchV0, parsingTextOf, type V0Kind } from '../helpers/checker';
+import { phaseOf, shapeParsing, shapeV0Extract } from '../helpers/results';
+import { V0_EVENTS, V0_FINAL_EVENTS } from './properties';
+
+/**
+ * Anesya v0's signature scheme is not documented: the two common ones are recognised. Anything else
+ * is refused while a secret is set, and the refusal lists the headers that came, so the first real
+ * delivery shows the scheme.
+ */
+export const V0_SIGNATURE_SCHEMES = [STANDARD_WEBHOOKS, bodyHmacScheme(['X-Anesya-Signature', 'X-Signature', 'X-Webhook-Signature'])];
+
+/** Reading the result must fit in this: Anesya waits for the answer, and slow endpoints get retried. */
+export const V0_RESULT_BUDGET_MS = 5000;
+
+const MISSING_SECRET =
+	'Signature Check is Required but no Webhook Secret is set: copy the secret Anesya shows for this webhook (Settings → Webhooks) into Webhook Secret';
+
+/** The Webhook Secret parameter: one or several secrets (one per dashboard webhook), comma-separated. */
+export function webhookSecretsOf(value: unknown): string[] {
+	return String(value ?? '')
+		.split(/[\s,]+/)
+		.filter((secret) => secret !== '');
+}
+
+/** Checks, at activation, what can be checked without a delivery. */
+export function v0ActivationProblem(parameters: { signatureCheck: string; webhookSecret: unknown }): string | undefined {
+	return parameters.signatureCheck === 'required' && webhookSecretsOf(parameters.webhookSecret).length === 0 ? MISSING_SECRET : undefined;
+}
+
+/**
+ * Who sent this? The URL Token first (when set); then signatures: with a Webhook Secret (or under
+ * Required) a delivery must carry a valid one. Auto without a secret rests on the token alone.
+ */
+async function authenticate(ctx: IWebhookFunctions): Promise<DeliveryAuthentication | { ok: true; authenticatedBy: 'none' }> {
+	const token = checkUrlToken(ctx, String(ctx.getNodeParameter('urlToken', '') ?? ''));
+	if (!token.ok) return token;
+	const secrets = webhookSecretsOf(ctx.getNodeParameter('webhookSecret', ''));
+	const mode = ctx.getNodeParameter('signatureCheck', 'auto') as SignatureCheckMode;
+	if (mode === 'auto' && secrets.length === 0) return token;
+	return await checkDeliverySignature({
+		requireSignature: true,
+		secrets,
+		headers: ctx.getHeaderData() as IDataObject,
+		rawBody: async () => await rawBodyOf(ctx),
+		schemes: V0_SIGNATURE_SCHEMES,
+		missingSecret: MISSING_SECRET,
+	});
+}
+
+type Fetched = { resource: IDataObject; text?: string | null } | { error: string };
+
+/** The parsing or extract as Anesya has it now, within the budget. */
+async function fetchResult(ctx: IWebhookFunctions, kind: V0Kind, id: string, shape: ShapeOptions): Promise<Fetched> {
+	const signal = AbortSignal.timeout(V0_RESULT_BUDGET_MS);
+	try {
+		const resource = await fetchV0(ctx, kind, id, { signal });
+		const wantsText = kind === 'extract' && shape.includeText === true && phaseOf(resource) === 'succeeded';
+		return { resource, text: wantsText ? await parsingTextOf(ctx, resource, { signal }) : undefined };
+	} catch (error) {
+		return { error: signal.aborted ? `Anesya did not return the ${kind} within ${V0_RESULT_BUDGET_MS / 1000} s` : messageOf(error) };
+	}
+}
+
+/** The output items of one delivery: the parsing or extract shaped like the Anesya node's Get. */
+async function itemsFor(ctx: IWebhookFunctions, payload: IDataObject, deliveryMeta: IDataObject): Promise<IDataObject[]> {
+	const event = String(payload.event);
+	const kind: V0Kind = event.startsWith('parsing.') ? 'parsing' : 'extract';
+	const shape = readShapeOptions(triggerParameters(ctx), 0);
+	let resource = payload.data as IDataObject;
+	let text: string | null | undefined;
+	let resultsError: string | undefined;
+
+	const id = firstString(resource.id);
+	if (ctx.getNodeParameter('fetchResult', true) === true && V0_FINAL_EVENTS.includes(event)) {
+		const fetched = id ? await fetchResult(ctx, kind, id, shape) : { error: `The event carries no ${kind} ID ("data.id")` };
+		if ('error' in fetched) resultsError = fetched.error;
+		else ({ resource, text } = fetched);
+	}
+	const shaped = kind === 'parsing' ? [shapeParsing(resource, shape.output)] : shapeV0Extract(resource, shape, text);
+	const meta = resultsError === undefined ? deliveryMeta : { ...deliveryMeta, resultsError };
+	return shaped.map((item) => ({ ...item, _meta: { ...(isObject(item._meta) ? item._meta : {}), ...meta } }));
+}
+
+/**
+ * webhook() of the Anesya Trigger for API v0: authenticates the delivery (401, no execution, when it
+ * fails), acknowledges unselected events and repeats without starting anything, and emits the
+ * parsing or extract it is about — fetched through the v0 API when Fetch Result is on.
+ */
+export async function receiveV0Delivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const auth = await authenticate(ctx);
+	if (!auth.ok) {
+		ctx.logger.warn(`Anesya Trigger refused a delivery (401): ${auth.message}`);
+		return refuse(ctx, 401, auth.message);
+	}
+
+	const payload = await jsonBodyOf(ctx);
+	if (!payload || typeof payload.event !== 'string' || !isObject(payload.data)) {
+		return refuse(ctx, 400, 'Not an Anesya webhook delivery: expected a JSON body with "event" and "data"');
+	}
+	const selected = ctx.getNodeParameter('events', [...V0_EVENTS]) as string[];
+	if (!selected.includes(payload.event)) {
+		return acknowledge({ ignored: `event "${payload.event}" is not selected in this trigger` });
+	}
+	const key = firstString(ctx.getHeaderData()['webhook-id']) ?? deliveryKey(payload);
+	if (key !== undefined && !rememberDelivery(ctx.getWorkflowStaticData('node'), key, { scope: deliveryScope(ctx) })) {
+		return acknowledge({ duplicate: true });
+	}
+
+	const authenticatedBy: AuthenticatedBy = auth.authenticatedBy;
+	const deliveryMeta: IDataObject = {
+		event: payload.event,
+		webhookId: firstString(payload.id) ?? null,
+		timestamp: firstString(payload.timestamp) ?? null,
+		authenticatedBy,
+	};
+	const items = await itemsFor(ctx, payload, deliveryMeta);
+	return { workflowData: [ctx.helpers.returnJsonArray(items)] };
+}
