@@ -9,3 +9,6 @@ if (!process.env.N8N_USER_FOLDER_FOR_TESTS) {
 }
 process.env.N8N_USER_FOLDER = process.env.N8N_USER_FOLDER_FOR_TESTS;
 process.env.N8N_ENCRYPTION_KEY = 'unit-tests-not-secret';
+// n8n-core logs every node error it runs into (winston, to the console); a test reads the error from the
+// run's result instead. TEST_VERBOSE=1 brings the log back (with n8n's default level, or N8N_LOG_LEVEL).
+if (process.env.TEST_VERBOSE !== '1') process.env.N8N_LOG_LEVEL = 'silent';
