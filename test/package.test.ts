@@ -12,6 +12,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
+import { report } from './helpers/verbose';
+
 const ROOT = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 	name: string;
@@ -77,7 +79,7 @@ describe('the npm package', () => {
 		expect(toolish).toEqual([]);
 		// what was packed is what the file list says
 		expect(filesUnder(unpacked).map((f) => relative(unpacked, f)).sort()).toEqual(paths);
-		process.stdout.write(
+		report(
 			`\n${packed.filename}: ${packed.entryCount} files, ${(packed.size / 1024).toFixed(1)} kB packed, ${(packed.unpackedSize / 1024).toFixed(1)} kB unpacked\n` +
 				`  outside dist/: ${paths.filter((p) => !p.startsWith('dist/')).join(', ')}\n` +
 				`  dist/ by kind: ${Object.entries(
@@ -109,6 +111,6 @@ describe('the npm package', () => {
 		const jsFiles = packed.files.filter((f) => f.path.endsWith('.js')).length;
 		expect(r.stdout).toContain(`scanner lint: ${jsFiles + 1} files (${jsFiles} .js + package.json), 0 errors`);
 		expect(r.status).toBe(0);
-		process.stdout.write(r.stdout);
+		report(r.stdout);
 	}, 120_000);
 });

@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { ParameterContext } from './descriptions';
+import { shareCredentials } from './request';
 import { isObject } from './values';
 
 /** Answers the sender here (400 / 401 with a JSON reason) and starts no execution. */
@@ -27,32 +28,6 @@ export function refuse(ctx: IWebhookFunctions, status: 400 | 401, message: strin
 export function accept(ctx: IWebhookFunctions, items: IDataObject[]): IWebhookResponseData {
 	ctx.getResponseObject().status(200).end();
 	return { noWebhookResponse: true, workflowData: [ctx.helpers.returnJsonArray(items)] };
-}
-
-/** Whether an input item is an event as a trigger's webhook() emitted it (`event`, `data`, `_meta`). */
-function isEventItem(json: IDataObject): boolean {
-	return typeof json.event === 'string' && isObject(json.data) && isObject(json._meta);
-}
-
-/**
- * A webhook trigger's execute(): n8n runs it with the items webhook() returned, after the sender has
- * its answer. Each event item becomes what `complete` makes of it (paired with it); other items
- * (pinned or hand-made) pass through unchanged.
- */
-export async function completeEventItems(
-	ctx: IExecuteFunctions,
-	complete: (event: IDataObject, itemIndex: number) => Promise<IDataObject[]>,
-): Promise<INodeExecutionData[][]> {
-	const output: INodeExecutionData[] = [];
-	for (const [index, item] of ctx.getInputData().entries()) {
-		if (!isEventItem(item.json)) {
-			output.push(item);
-			continue;
-		}
-		const completed = await complete(item.json, index);
-		output.push(...completed.map((json) => ({ json, pairedItem: { item: index } })));
-	}
-	return [output];
 }
 
 /** Accepted but starts nothing: a small JSON answer, so the sender neither retries nor logs a failure. */
@@ -149,4 +124,31 @@ export function rememberDelivery(
 		if (memory.size > max) memory.delete(memory.keys().next().value!);
 	}
 	return true;
+}
+
+/** Whether an input item is an event as a trigger's webhook() emitted it (pinned or hand-made items are not). */
+export function isEventItem(json: IDataObject): boolean {
+	return typeof json.event === 'string' && isObject(json.data) && isObject(json._meta);
+}
+
+/**
+ * execute() of a trigger that answers first: n8n runs it with the items webhook() returned, after the
+ * sender has its answer. Each event item becomes the items `complete` makes of it (paired with it);
+ * other items (pinned data, hand-made) pass through. Requests use the process credential cache.
+ */
+export async function completeEventItems(
+	ctx: IExecuteFunctions,
+	complete: (event: IDataObject, itemIndex: number) => Promise<IDataObject[]>,
+): Promise<INodeExecutionData[][]> {
+	shareCredentials(ctx);
+	const output: INodeExecutionData[] = [];
+	for (const [index, item] of ctx.getInputData().entries()) {
+		if (!isEventItem(item.json)) {
+			output.push(item);
+			continue;
+		}
+		const completed = await complete(item.json, index);
+		output.push(...completed.map((json) => ({ json, pairedItem: { item: index } })));
+	}
+	return [output];
 }

@@ -12,13 +12,13 @@ import { Anyformat } from '../../nodes/Anyformat/Anyformat.node';
 import { ACTED_FAULT_KINDS, buildTextPdf, DEFAULT_ANESYA_V0_KEY, startFakeApi, type FakeApi, type FaultKind, type FaultRequest, type RequestLogEntry } from '../fake-api';
 import { INVOICE_SCHEMA, invoiceText, invoiceWorkflow } from '../fixtures/invoices';
 import { byId, fakeCredentials, fileItem, runNode } from '../helpers/n8n-harness';
+import { report } from '../helpers/verbose';
 import { startSecondClient, type SecondClientTarget } from './second-client';
 
 const DOCUMENTS = 100;
 /** Faults that never let the API act, and the full mix with faults that act and then lose the answer. */
 const NOT_ACTED: FaultKind[] = ['429', '502', '503', 'reset'];
 const WITH_ACTED: FaultKind[] = [...NOT_ACTED, 'slow', 'malformed', 'acted-reset', 'acted-502', 'acted-truncated'];
-const VERBOSE = process.env.TEST_VERBOSE === '1';
 
 let fake: FakeApi;
 beforeAll(async () => {
@@ -157,7 +157,7 @@ async function run(scenario: Scenario) {
 		foreignSubmitted: other?.submitted.length ?? 0,
 		failedItems: result.items.filter((i) => i.json.error).length,
 	};
-	if (VERBOSE) console.log(`${scenario.vendor} ${JSON.stringify(scenario.kinds === NOT_ACTED ? 'not acted' : 'with acted')} ${scenario.lostAnswers}`, figures);
+	report(`${scenario.vendor} ${JSON.stringify(scenario.kinds === NOT_ACTED ? 'not acted' : 'with acted')} ${scenario.lostAnswers} ${JSON.stringify(figures)}`);
 	return { ...result, figures, byName };
 }
 

@@ -5,6 +5,7 @@ import { Anyformat } from '../../nodes/Anyformat/Anyformat.node';
 import { startFakeApi, type FakeApi } from '../fake-api';
 import { invoiceText, invoiceWorkflow } from '../fixtures/invoices';
 import { byId, fakeCredentials, fileItem, runNode } from '../helpers/n8n-harness';
+import { report } from '../helpers/verbose';
 
 const DOCUMENTS = 200;
 let fake: FakeApi;
@@ -48,7 +49,7 @@ it('200 documents under 10 % transient faults: 200/200 correct, in order, 0 dupl
 	const submissionFaults = faults.filter((e) => e.submission && e.fault !== 'slow').length;
 	expect(faults.length).toBeGreaterThan(DOCUMENTS * 0.1);
 	expect(submissionFaults).toBeGreaterThan(0);
-	console.log(
+	report(
 		`transient faults: ${DOCUMENTS}/${DOCUMENTS} documents correct in ${wallMs} ms; ${fake.log.length} requests, ` +
 			`${faults.length} faulted (${JSON.stringify(byKind)}), ${submissionFaults} of them submissions; duplicate submissions: ${duplicates}`,
 	);

@@ -9,6 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { AnyformatTrigger } from '../../nodes/Anyformat/AnyformatTrigger.node';
 import { DEFAULT_ANYFORMAT_KEY, standardWebhookHeaders, startFakeApi, type FakeApi } from '../fake-api';
 import { triggerDouble, WebhookReceiver, type TriggerDouble } from '../helpers/trigger-double';
+import { report } from '../helpers/verbose';
 
 const HOSTILE = 1000;
 const VALID = 50;
@@ -139,7 +140,7 @@ it(`${HOSTILE} hostile deliveries start nothing; ${VALID} valid ones each start 
 	expect(Object.keys(statuses['replayed delivery'])).toEqual(['200']);
 	const accepted = receiver.executions.flat(2).map((item) => (item.json as IDataObject)._meta as IDataObject);
 	expect(new Set(accepted.map((m) => m.deliveryId)).size).toBe(VALID);
-	console.log(`trigger forgery: ${HOSTILE} hostile deliveries → 0 executions (${JSON.stringify(statuses)}); ${VALID}/${VALID} valid accepted`);
+	report(`trigger forgery: ${HOSTILE} hostile deliveries → 0 executions (${JSON.stringify(statuses)}); ${VALID}/${VALID} valid accepted`);
 }, 60_000);
 
 it('with Signature Check Required, 200 unsigned deliveries carrying the valid token start nothing; signed ones still run', async () => {

@@ -11,8 +11,8 @@ export interface SeenRequest {
 
 export type Handler = (req: SeenRequest, res: ServerResponse, socket: Socket) => void;
 
-/** A loopback HTTP server whose answers the test scripts, recording every request. */
-export async function startScriptedServer(handler: Handler): Promise<{ url: string; requests: SeenRequest[]; close: () => Promise<void>; server: Server }> {
+/** A loopback HTTP server whose answers the test scripts, recording every request (on `port`, default: a free one). */
+export async function startScriptedServer(handler: Handler, port = 0): Promise<{ url: string; requests: SeenRequest[]; close: () => Promise<void>; server: Server }> {
 	const requests: SeenRequest[] = [];
 	const sockets = new Set<Socket>();
 	const server = createServer((req, res) => {
@@ -28,10 +28,10 @@ export async function startScriptedServer(handler: Handler): Promise<{ url: stri
 		sockets.add(s);
 		s.on('close', () => sockets.delete(s));
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+	const address = server.address() as AddressInfo;
 	return {
-		url: `http://127.0.0.1:${port}`,
+		url: `http://127.0.0.1:${address.port}`,
 		requests,
 		server,
 		close: async () => {

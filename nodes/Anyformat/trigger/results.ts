@@ -1,6 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { shareCredentials } from '../../shared/request';
 import { completeEventItems } from '../../shared/webhook';
 import { eventItems, type ExtractionEvent } from './items';
 import { readTriggerSettings, type TriggerSettings } from './properties';
@@ -35,6 +34,5 @@ async function completeEvent(ctx: IExecuteFunctions, input: IDataObject, setting
 export async function completeDeliveries(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const settings = readTriggerSettings(ctx);
 	if (!settings.includeData) return [ctx.getInputData()];
-	shareCredentials(ctx);
 	return await completeEventItems(ctx, async (event) => await completeEvent(ctx, event, settings));
 }

@@ -208,6 +208,37 @@ describe('Anesya Trigger: deliveries', () => {
 	});
 });
 
+describe('Anesya Trigger: forged tokens', () => {
+	const SECRET = 's3cret-value-9f2a';
+	// Each is one a forger could send: nothing but the exact secret may start an execution.
+	const forged: Array<{ name: string; query?: Delivery['query']; headers?: Record<string, string> }> = [
+		{ name: 'an empty ?token=', query: { token: '' } },
+		{ name: 'a prefix of the secret', query: { token: SECRET.slice(0, 6) } },
+		{ name: 'the secret without its last character', query: { token: SECRET.slice(0, -1) } },
+		{ name: 'its first character', query: { token: SECRET[0] } },
+		{ name: 'the secret with a character more', query: { token: `${SECRET}x` } },
+		{ name: 'the secret in upper case', query: { token: SECRET.toUpperCase() } },
+		{ name: 'the secret with surrounding spaces', query: { token: ` ${SECRET} ` } },
+		{ name: 'the secret twice', query: { token: SECRET + SECRET } },
+		{ name: 'an empty X-Webhook-Token header', headers: { 'X-Webhook-Token': '' } },
+		{ name: 'a prefix in the X-Webhook-Token header', headers: { 'X-Webhook-Token': SECRET.slice(0, 3) } },
+	];
+
+	it.each(forged)('refuses $name with 401, starts nothing and remembers nothing', async ({ query, headers }) => {
+		const { result, answer, double } = await deliver({ secret: SECRET }, { body: delivery('extract.completed', extract()), query, headers });
+		expect(answer.status).toBe(401);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(double.staticData).toEqual({});
+		expect(JSON.stringify(answer.body)).not.toContain(SECRET.slice(0, 6));
+	});
+
+	it('accepts exactly the secret (the table above is refused for its token, not for anything else)', async () => {
+		const { items, answer } = await deliver({ secret: SECRET }, { body: delivery('extract.completed', extract()), query: { token: SECRET } });
+		expect(answer.status).toBe(200);
+		expect(items).toHaveLength(1);
+	});
+});
+
 describe('Anesya Trigger: deliveries sent by the fake Anesya dashboard', () => {
 	const trigger = new AnesyaTrigger();
 	let env: AnesyaTestEnv;

@@ -128,6 +128,50 @@ describe('apiRequest', () => {
 		expect(error?.description).toBe('did not land');
 	});
 
+	it('sends a refused submission again once the API listens, and it lands once', async () => {
+		const closed = await startScriptedServer(() => undefined);
+		const { port } = new URL(closed.url);
+		await closed.close();
+		// The API comes back while the request layer backs off from the refusal.
+		let back: ReturnType<typeof startScriptedServer> | undefined;
+		const sleep = wait.waitFor;
+		const backOff = jest.spyOn(wait, 'waitFor').mockImplementation(async (ms, signal) => {
+			back ??= startScriptedServer((_req, res) => json(res, 201, { id: 'c1' }), Number(port));
+			await back;
+			return await sleep(ms, signal);
+		});
+		try {
+			const { results, error } = await run(closed.url, [{ method: 'POST', path: '/run/', body: { a: 1 } }]);
+			expect(error).toBeUndefined();
+			expect(results[0]).toMatchObject({ status: 201, body: { id: 'c1' }, attempts: 2 });
+			expect((await back!).requests).toHaveLength(1);
+		} finally {
+			backOff.mockRestore();
+			await (await back)?.close();
+		}
+	});
+
+	it("waits out a 429's Retry-After that is longer than its own back-off before sending a submission again", async () => {
+		let calls = 0;
+		// 2 s: far beyond the 20–80 ms back-off and the rate gate's 1 s default pause.
+		script = (_req, res) => (++calls === 1 ? json(res, 429, { error: 'slow down' }, { 'retry-after': '2' }) : json(res, 201, { id: 'c1' }));
+		const { results } = await run(server!.url, [{ method: 'POST', path: '/run/', body: { a: 1 } }]);
+		expect(results[0]).toMatchObject({ status: 201, attempts: 2 });
+		expect(server!.requests[1].at - server!.requests[0].at).toBeGreaterThanOrEqual(1950);
+	});
+
+	it("holds every request of the tier, not only the refused one, for a 429's Retry-After", async () => {
+		let calls = 0;
+		script = (_req, res) => (++calls === 1 ? json(res, 429, { error: 'slow down' }, { 'retry-after': '2' }) : json(res, 201, { ok: true }));
+		const batch = Array.from({ length: 2 }, (_, i) => ({ method: 'POST' as const, path: `/run/${i}`, bucket: 'submission', body: {} }));
+		const { results, error } = await run(server!.url, [batch]);
+		expect(error).toBeUndefined();
+		expect(results.map((r) => r.status)).toEqual([201, 201]);
+		const [refused, ...later] = server!.requests;
+		expect(later).toHaveLength(2);
+		for (const request of later) expect(request.at - refused.at).toBeGreaterThanOrEqual(1950);
+	});
+
 	it('retries unparseable JSON on reads, then reports it', async () => {
 		script = (_req, res) => {
 			res.writeHead(200, { 'content-type': 'application/json' });

@@ -3,9 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { readShapeOptions } from '../../../shared/descriptions';
 import { messageOf } from '../../../shared/errors';
 import type { ShapeOptions } from '../../../shared/items';
-import { shareCredentials } from '../../../shared/request';
-import { completeEventItems } from '../../../shared/webhook';
 import { firstString, isObject } from '../../../shared/values';
+import { completeEventItems } from '../../../shared/webhook';
 import { fetchV0, parsingTextOf, type V0Kind } from '../helpers/checker';
 import { phaseOf, shapeParsing, shapeV0Extract } from '../helpers/results';
 import { V0_FINAL_EVENTS } from './properties';
@@ -58,6 +57,5 @@ async function completeEvent(ctx: IExecuteFunctions, input: IDataObject, itemInd
  * delivered copy. If the read fails, the delivered copy is output with `_meta.resultsError`.
  */
 export async function completeV0Deliveries(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	shareCredentials(ctx);
-	return await completeEventItems(ctx, async (event, index) => await completeEvent(ctx, event, index));
+	return await completeEventItems(ctx, async (event, itemIndex) => await completeEvent(ctx, event, itemIndex));
 }

@@ -24,6 +24,26 @@ beforeEach(() => {
 const workflowParam = () => byId(workflowId);
 const submissions = () => fake.log.filter((e) => e.submission);
 
+/**
+ * The most documents that were ever between submission and result at once, read from the fake's log:
+ * a document is in flight from its run request's arrival until its results answer was sent.
+ */
+function mostDocumentsInFlight(): number {
+	const events: Array<{ at: number; change: 1 | -1 }> = [];
+	for (const { id } of fake.anyformat.collections) {
+		const submitted = fake.log.find((e) => e.submission && e.jobIds?.includes(id));
+		const result = fake.log.find((e) => e.route.endsWith('/results/') && e.status === 200 && e.jobIds?.includes(id));
+		expect(submitted && result?.endAt).toBeDefined();
+		events.push({ at: submitted!.at, change: 1 }, { at: result!.endAt!, change: -1 });
+	}
+	// At the same millisecond a result answered comes before the next submission it made room for.
+	events.sort((a, b) => a.at - b.at || a.change - b.change);
+	let open = 0;
+	let most = 0;
+	for (const { change } of events) most = Math.max(most, (open += change));
+	return most;
+}
+
 function extractFromFile(
 	parameters: Record<string, unknown>,
 	items: INodeExecutionData[] = [fileItem(invoiceText(1), 'invoice-1.txt', 'text/plain')],
@@ -93,6 +113,33 @@ describe('Extraction → Extract From File', () => {
 		expect(items[0].json.reviewFields).toEqual(expect.arrayContaining(['invoice_number']));
 	});
 
+	it('Review Threshold flags exactly the fields below it: a field at the threshold is not flagged', async () => {
+		// The confidences the API gave, read from the Detailed output of the same document.
+		const detailed = (await extractFromFile({ output: 'detailed' })).items[0].json;
+		const confidence = new Map<string, number>();
+		for (const [name, field] of Object.entries(detailed)) {
+			const c = (field as { confidence?: unknown } | null)?.confidence;
+			if (typeof c === 'number') confidence.set(name, c);
+		}
+		const levels = [...new Set(confidence.values())].sort((a, b) => a - b);
+		// The top level as threshold: some fields below it, the others exactly at it.
+		expect(levels.length).toBeGreaterThanOrEqual(2);
+		const threshold = levels[levels.length - 1];
+		const below = [...confidence].filter(([, c]) => c < threshold).map(([n]) => n);
+		const atThreshold = [...confidence].filter(([, c]) => c >= threshold).map(([n]) => n);
+
+		const { items, error } = await extractFromFile({ resultOptions: { reviewThreshold: threshold } });
+		expect(error).toBeUndefined();
+		const flagged = (items[0].json.reviewFields as string[]).filter((path) => confidence.has(path));
+		expect(below.length).toBeGreaterThan(0);
+		expect(flagged.sort()).toEqual(below.sort());
+		expect(items[0].json.reviewFields).toEqual(expect.not.arrayContaining(atThreshold));
+		expect(items[0].json.needsReview).toBe(true);
+		// At the lowest level nothing is below it: a document the model is that sure of needs no review.
+		const sure = await extractFromFile({ resultOptions: { reviewThreshold: levels[0] } });
+		expect(sure.items[0].json.reviewFields).toEqual(expect.not.arrayContaining([...confidence.keys()]));
+	});
+
 	it('without waiting outputs the receipt at once', async () => {
 		const { items } = await extractFromFile({ waitForCompletion: false });
 		expect(items[0].json).toMatchObject({ id: expect.any(String), workflow_id: workflowId, status: expect.any(String), version_id: expect.any(String) });
@@ -104,9 +151,7 @@ describe('Extraction → Extract From File', () => {
 		const items = Array.from({ length: count }, (_, i) => fileItem(invoiceText(i), `invoice-${i}.txt`, 'text/plain', { n: i }));
 		fake.configure({ anyformat: { latencyMs: 400 } });
 
-		let started = Date.now();
 		const pipelined = await extractFromFile({}, items);
-		const pipelinedMs = Date.now() - started;
 		expect(pipelined.error).toBeUndefined();
 		expect(pipelined.items.map((i) => i.json.invoice_number)).toEqual(items.map((_, i) => `INV-${1000 + i}`));
 		expect(pipelined.items.map((i) => (i.pairedItem as { item: number }).item)).toEqual(items.map((_, i) => i));
@@ -121,18 +166,18 @@ describe('Extraction → Extract From File', () => {
 		expect(listCalls).toBeGreaterThan(0);
 		expect(resultCalls).toBe(count);
 		expect(fake.log.length / count).toBeLessThan(3);
-		// Documents were processing at the same time.
-		const overlapping = fake.anyformat.collections.filter((c) => c.submittedAt! < Math.min(...fake.anyformat.collections.map((x) => x.readyAt!)));
-		expect(overlapping.length).toBeGreaterThan(1);
+		// Without a cap, documents were processing at the same time.
+		expect(mostDocumentsInFlight()).toBeGreaterThan(1);
+	});
 
-		fake.reset();
-		workflowId = fake.anyformat.createWorkflow(invoiceWorkflow).id;
-		started = Date.now();
-		const sequential = await extractFromFile({ batchOptions: { maxInFlight: 1 } }, items);
-		const sequentialMs = Date.now() - started;
-		expect(sequential.items).toHaveLength(count);
+	it.each([1, 2])('Max Documents in Flight = %i: never more documents between submission and result, and that many used', async (cap) => {
+		const count = cap + 2;
+		const items = Array.from({ length: count }, (_, i) => fileItem(invoiceText(i), `invoice-${i}.txt`, 'text/plain'));
+		const { items: out, error } = await extractFromFile({ batchOptions: { maxInFlight: cap } }, items);
+		expect(error).toBeUndefined();
+		expect(out.map((i) => i.json.invoice_number)).toEqual(items.map((_, i) => `INV-${1000 + i}`));
 		expect(submissions()).toHaveLength(count);
-		console.log(`20 documents at 400 ms processing: pipeline ${pipelinedMs} ms, one at a time ${sequentialMs} ms, ${(fake.log.length / count).toFixed(2)} requests/document sequential`);
+		expect(mostDocumentsInFlight()).toBe(cap);
 	});
 
 	it('with Continue On Fail, bad items become paired error items and the rest finish', async () => {
