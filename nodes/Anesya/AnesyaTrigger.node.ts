@@ -1,5 +1,7 @@
 import type {
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -11,6 +13,7 @@ import { handleDelivery } from './trigger/delivery';
 import { anesyaTriggerProperties } from './trigger/properties';
 import { receiveV0Delivery, v0ActivationProblem } from './v2/trigger/delivery';
 import { anesyaV0TriggerProperties } from './v2/trigger/properties';
+import { completeV0Deliveries } from './v2/trigger/results';
 
 export class AnesyaTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -71,5 +74,12 @@ export class AnesyaTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return this.getNode().typeVersion >= 2 ? await receiveV0Delivery(this) : await handleDelivery(this);
+	}
+
+	// n8n runs a webhook trigger's execute() with the items webhook() returned, once the execution has
+	// started: version 2 reads the result here, after Anesya has its answer. Version 1's deliveries
+	// carry the extract, so its items pass through.
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return this.getNode().typeVersion >= 2 ? await completeV0Deliveries(this) : [this.getInputData()];
 	}
 }

@@ -1,6 +1,15 @@
-import type { IDataObject, IHookFunctions, IPollFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	INodeExecutionData,
+	IPollFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import type { ParameterContext } from './descriptions';
+import { shareCredentials } from './request';
 import { isObject } from './values';
 
 /** Answers the sender here (400 / 401 with a JSON reason) and starts no execution. */
@@ -115,4 +124,31 @@ export function rememberDelivery(
 		if (memory.size > max) memory.delete(memory.keys().next().value!);
 	}
 	return true;
+}
+
+/** Whether an input item is an event as a trigger's webhook() emitted it (pinned or hand-made items are not). */
+export function isEventItem(json: IDataObject): boolean {
+	return typeof json.event === 'string' && isObject(json.data) && isObject(json._meta);
+}
+
+/**
+ * execute() of a trigger that answers first: n8n runs it with the items webhook() returned, after the
+ * sender has its answer. Each event item becomes the items `complete` makes of it (paired with it);
+ * other items (pinned data, hand-made) pass through. Requests use the process credential cache.
+ */
+export async function completeEventItems(
+	ctx: IExecuteFunctions,
+	complete: (event: IDataObject, itemIndex: number) => Promise<IDataObject[]>,
+): Promise<INodeExecutionData[][]> {
+	shareCredentials(ctx);
+	const output: INodeExecutionData[] = [];
+	for (const [index, item] of ctx.getInputData().entries()) {
+		if (!isEventItem(item.json)) {
+			output.push(item);
+			continue;
+		}
+		const completed = await complete(item.json, index);
+		output.push(...completed.map((json) => ({ json, pairedItem: { item: index } })));
+	}
+	return [output];
 }

@@ -2,7 +2,8 @@
  * Anyformat Trigger in a real n8n 2.41.1:
  *  - activation registers ONE subscription at the fake API (at the production URL + a random token);
  *  - an extraction on the fake → a signed delivery → exactly one execution whose output carries the
- *    extracted fields; the same delivery again starts nothing; the delivery is answered with an empty 200;
+ *    extracted fields; the same delivery again starts nothing; the delivery is answered with an empty 200,
+ *    before the (slow) results download, which runs in the execution;
  *  - deactivation removes the subscription; five re-activations never leave more than one;
  *  - Signature Check Required: an unsigned delivery with the valid URL token → 401, no execution; a signed one →
  *    one execution with `_meta.authenticatedBy: "signature"`.
@@ -62,15 +63,19 @@ describe('Anyformat Trigger in real n8n', () => {
 		expect(subscription.url).toMatch(new RegExp(`^${n8n!.url}/webhook/[0-9a-f-]+/webhook\\?token=[A-Za-z0-9_-]{43}$`));
 		expect(subscription.events).toEqual(['extraction.completed', 'extraction.failed']);
 
+		// The results take 6 s, longer than anyformat waits for an answer (5 s): the trigger must answer
+		// first and download them in the execution, or anyformat would time out and send the event again.
+		fake.injectFault({ path: /\/results\/$/, kind: 'slow', slowMs: 6000, times: 1 });
 		const collectionId = await submitToFake(anyformatWorkflow.id, invoiceText(42));
 		const delivery = await timings.measure('extraction → delivery answered', () =>
 			fake.waitFor(() => fake.anyformat.deliveries.find((d) => d.state === 'delivered'), { timeoutMs: 20_000 }),
 		);
 		expect(delivery.attempts.map((a) => a.status)).toEqual([200]);
+		expect(delivery.attempts[0].durationMs).toBeLessThan(5000);
 		expect(delivery.attempts[0].responseBody ?? '').toBe('');
 
 		const execution = await timings.measure('delivery → execution readable', () =>
-			api.waitForExecution((e) => e.status === 'success', { workflowId: created.id, timeoutMs: 20_000 }),
+			api.waitForExecution((e) => e.status === 'success', { workflowId: created.id, timeoutMs: 30_000 }),
 		);
 		const output = execution.data?.resultData.runData['Anyformat Trigger']?.[0]?.data?.main?.[0] ?? [];
 		expect(output).toHaveLength(1);

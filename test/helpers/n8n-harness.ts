@@ -209,6 +209,8 @@ export interface RunNodeOptions {
 	nodeName?: string;
 	/** ID of the node's credential(s), as n8n stores it on the node (default `<type>-id`). */
 	credentialId?: string;
+	/** The node's typeVersion; the newest of the description by default. */
+	typeVersion?: number;
 }
 
 export interface RunNodeResult {
@@ -224,7 +226,7 @@ export interface RunNodeResult {
 export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const name = options.nodeName ?? 'Node Under Test';
 	const description = options.nodeType.description;
-	const version = Array.isArray(description.version) ? description.version.at(-1)! : description.version;
+	const version = options.typeVersion ?? (Array.isArray(description.version) ? description.version.at(-1)! : description.version);
 	const credentialNames = (description.credentials ?? []).map((c) => c.name);
 	const node: INode = {
 		id: 'node-under-test',

@@ -339,6 +339,7 @@ export class WebhookReceiver extends EventEmitter {
 			credentialId: double.credentialId,
 			items: workflowData[0],
 			nodeName: double.node.name,
+			typeVersion: double.node.typeVersion,
 		});
 		if (result.error) throw result.error;
 		return [result.items];

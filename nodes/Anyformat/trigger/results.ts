@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { shareCredentials } from '../../shared/request';
-import { isObject } from '../../shared/values';
+import { completeEventItems } from '../../shared/webhook';
 import { eventItems, type ExtractionEvent } from './items';
 import { readTriggerSettings, type TriggerSettings } from './properties';
 
@@ -11,11 +10,6 @@ import { readTriggerSettings, type TriggerSettings } from './properties';
  * Mutable for tests only.
  */
 export const resultsBudget = { ms: 30_000 };
-
-/** Whether an input item is an event as webhook() emitted it (pinned or hand-made items pass through). */
-function isEventItem(json: IDataObject): boolean {
-	return typeof json.event === 'string' && isObject(json.data) && isObject(json._meta);
-}
 
 /** The output items for one event item: its extracted data, or the event with `_meta.resultsError`. */
 async function completeEvent(ctx: IExecuteFunctions, input: IDataObject, settings: TriggerSettings): Promise<IDataObject[]> {
@@ -38,18 +32,7 @@ async function completeEvent(ctx: IExecuteFunctions, input: IDataObject, setting
  * the events pass through as they are.
  */
 export async function completeDeliveries(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = ctx.getInputData();
 	const settings = readTriggerSettings(ctx);
-	if (!settings.includeData) return [items];
-	shareCredentials(ctx);
-	const output: INodeExecutionData[] = [];
-	for (const [index, item] of items.entries()) {
-		if (!isEventItem(item.json)) {
-			output.push(item);
-			continue;
-		}
-		const completed = await completeEvent(ctx, item.json, settings);
-		output.push(...completed.map((json) => ({ json, pairedItem: { item: index } })));
-	}
-	return [output];
+	if (!settings.includeData) return [ctx.getInputData()];
+	return await completeEventItems(ctx, async (event) => await completeEvent(ctx, event, settings));
 }

@@ -89,6 +89,17 @@ describe('Anesya Polling Trigger', () => {
 		expect(requests.filter((r) => r.includes(otherSchema) || r.includes(failed))).toEqual([]);
 	});
 
+	it("leaves documents it had no time for to the next poll (n8n's poll budget)", async () => {
+		const t = trigger({ output: 'raw' });
+		expect(await poll(t)).toEqual([]);
+		const ids = [1, 2, 3].map((n) => extract(n));
+		for (const id of ids) fake.anesya.completeNow(id);
+		const outOfTime = { ...t.pollContext(), getPollBudgetMs: () => 1 };
+		expect(await nodeType.poll.call(outOfTime)).toBeNull();
+		expect((await poll(t)).map((i) => i.id).sort()).toEqual([...ids].sort());
+		expect(await poll(t)).toEqual([]);
+	});
+
 	it('refuses a filter that is not an Anesya ID, naming the parameter', async () => {
 		await expect(poll(trigger({ filters: { workflowId: 'inbox' } }))).rejects.toThrow('Filters → Workflow ID: "inbox" is not a valid ID');
 	});

@@ -1,8 +1,5 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { readShapeOptions } from '../../../shared/descriptions';
-import { messageOf } from '../../../shared/errors';
-import type { ShapeOptions } from '../../../shared/items';
 import {
 	bodyHmacScheme,
 	checkDeliverySignature,
@@ -12,11 +9,9 @@ import {
 	type SignatureCheckMode,
 } from '../../../shared/signature';
 import { firstString, isObject } from '../../../shared/values';
-import { acknowledge, deliveryScope, jsonBodyOf, rawBodyOf, refuse, rememberDelivery, triggerParameters } from '../../../shared/webhook';
+import { accept, acknowledge, deliveryScope, jsonBodyOf, rawBodyOf, refuse, rememberDelivery } from '../../../shared/webhook';
 import { checkUrlToken, deliveryKey } from '../../trigger/delivery';
-import { fetchV0, parsingTextOf, type V0Kind } from '../helpers/checker';
-import { phaseOf, shapeParsing, shapeV0Extract } from '../helpers/results';
-import { V0_EVENTS, V0_FINAL_EVENTS } from './properties';
+import { V0_EVENTS } from './properties';
 
 /**
  * Anesya v0's signature scheme is not documented: the two common ones are recognised. Anything else
@@ -24,9 +19,6 @@ import { V0_EVENTS, V0_FINAL_EVENTS } from './properties';
  * delivery shows the scheme.
  */
 export const V0_SIGNATURE_SCHEMES = [STANDARD_WEBHOOKS, bodyHmacScheme(['X-Anesya-Signature', 'X-Signature', 'X-Webhook-Signature'])];
-
-/** Reading the result must fit in this: Anesya waits for the answer, and slow endpoints get retried. */
-export const V0_RESULT_BUDGET_MS = 5000;
 
 const MISSING_SECRET =
 	'Signature Check is Required but no Webhook Secret is set: copy the secret Anesya shows for this webhook (Settings → Webhooks) into Webhook Secret';
@@ -63,44 +55,11 @@ async function authenticate(ctx: IWebhookFunctions): Promise<DeliveryAuthenticat
 	});
 }
 
-type Fetched = { resource: IDataObject; text?: string | null } | { error: string };
-
-/** The parsing or extract as Anesya has it now, within the budget. */
-async function fetchResult(ctx: IWebhookFunctions, kind: V0Kind, id: string, shape: ShapeOptions): Promise<Fetched> {
-	const signal = AbortSignal.timeout(V0_RESULT_BUDGET_MS);
-	try {
-		const resource = await fetchV0(ctx, kind, id, { signal });
-		const wantsText = kind === 'extract' && shape.includeText === true && phaseOf(resource) === 'succeeded';
-		return { resource, text: wantsText ? await parsingTextOf(ctx, resource, { signal }) : undefined };
-	} catch (error) {
-		return { error: signal.aborted ? `Anesya did not return the ${kind} within ${V0_RESULT_BUDGET_MS / 1000} s` : messageOf(error) };
-	}
-}
-
-/** The output items of one delivery: the parsing or extract shaped like the Anesya node's Get. */
-async function itemsFor(ctx: IWebhookFunctions, payload: IDataObject, deliveryMeta: IDataObject): Promise<IDataObject[]> {
-	const event = String(payload.event);
-	const kind: V0Kind = event.startsWith('parsing.') ? 'parsing' : 'extract';
-	const shape = readShapeOptions(triggerParameters(ctx), 0);
-	let resource = payload.data as IDataObject;
-	let text: string | null | undefined;
-	let resultsError: string | undefined;
-
-	const id = firstString(resource.id);
-	if (ctx.getNodeParameter('fetchResult', true) === true && V0_FINAL_EVENTS.includes(event)) {
-		const fetched = id ? await fetchResult(ctx, kind, id, shape) : { error: `The event carries no ${kind} ID ("data.id")` };
-		if ('error' in fetched) resultsError = fetched.error;
-		else ({ resource, text } = fetched);
-	}
-	const shaped = kind === 'parsing' ? [shapeParsing(resource, shape.output)] : shapeV0Extract(resource, shape, text);
-	const meta = resultsError === undefined ? deliveryMeta : { ...deliveryMeta, resultsError };
-	return shaped.map((item) => ({ ...item, _meta: { ...(isObject(item._meta) ? item._meta : {}), ...meta } }));
-}
-
 /**
  * webhook() of the Anesya Trigger for API v0: authenticates the delivery (401, no execution, when it
- * fails), acknowledges unselected events and repeats without starting anything, and emits the
- * parsing or extract it is about — fetched through the v0 API when Fetch Result is on.
+ * fails), acknowledges unselected events and repeats without starting anything, and otherwise answers
+ * Anesya at once and starts the execution with the event; execute() (trigger/results.ts) turns it
+ * into the parsing or extract, read back through the v0 API when Fetch Result is on.
  */
 export async function receiveV0Delivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const auth = await authenticate(ctx);
@@ -123,12 +82,13 @@ export async function receiveV0Delivery(ctx: IWebhookFunctions): Promise<IWebhoo
 	}
 
 	const authenticatedBy: AuthenticatedBy = auth.authenticatedBy;
-	const deliveryMeta: IDataObject = {
-		event: payload.event,
-		webhookId: firstString(payload.id) ?? null,
-		timestamp: firstString(payload.timestamp) ?? null,
-		authenticatedBy,
-	};
-	const items = await itemsFor(ctx, payload, deliveryMeta);
-	return { workflowData: [ctx.helpers.returnJsonArray(items)] };
+	const timestamp = firstString(payload.timestamp) ?? null;
+	return accept(ctx, [
+		{
+			event: payload.event,
+			timestamp,
+			data: payload.data,
+			_meta: { event: payload.event, webhookId: firstString(payload.id) ?? null, timestamp, authenticatedBy },
+		},
+	]);
 }
