@@ -1,5 +1,6 @@
 import { ApiRequestError, redact } from './errors';
-import { apiRequest, credentialSecrets, type ApiContext, type VendorApi } from './request';
+import { credentialSecrets } from './connection';
+import { apiRequest, type ApiContext, type VendorApi } from './request';
 
 /**
  * Deletes one resource. A 404 on the first attempt means it did not exist (an error naming it); a

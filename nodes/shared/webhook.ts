@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { ParameterContext } from './descriptions';
-import { shareCredentials } from './request';
+import { shareCredentials } from './connection';
 import { isObject } from './values';
 
 /** Answers the sender here (400 / 401 with a JSON reason) and starts no execution. */

@@ -2,12 +2,12 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { fileNameFromContentDisposition } from '../../shared/binary';
 import { ApiRequestError } from '../../shared/errors';
+import { credentialBaseUrl } from '../../shared/connection';
 import { describeCommonFailure, type ApiFailure, type FailureWording, type FailureWords } from '../../shared/failures';
 import { buildMultipart, type FileSource, type MultipartPart } from '../../shared/multipart';
 import { entriesSince, listReader, pageReader, serverClockOffset, type ListOptions, type ListPage, type PageQuery } from '../../shared/paging';
 import {
 	apiRequest,
-	credentialBaseUrl,
 	parseErrorBody,
 	type ApiContext,
 	type ApiRequest,

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { prepareInputFile, type InputFile } from '../../shared/binary';
 import { buildMultipart, type MultipartPart } from '../../shared/multipart';
+import type { ApiContext } from '../../shared/request';
 import { ANYFORMAT_MAX_FILE_BYTES, anyformatBody, SUBMISSION_TIER } from '../transport';
 
 /** Checks the item's document (field present, not empty, ≤ 20 MB) without loading it. */
@@ -38,5 +39,16 @@ export async function postDocument(
 		timeoutMs: 300_000,
 		itemIndex: options.itemIndex,
 		signal: options.signal,
+	});
+}
+
+/** Starts a file uploaded earlier (its `file_id`); the answer names the collection to poll. */
+export async function runUploadedFile(ctx: ApiContext, workflowId: string, fileId: string, itemIndex: number): Promise<IDataObject> {
+	return await anyformatBody(ctx, {
+		method: 'POST',
+		path: `/v2/workflows/${encodeURIComponent(workflowId)}/files/${encodeURIComponent(fileId)}/run/`,
+		bucket: SUBMISSION_TIER,
+		idempotent: false,
+		itemIndex,
 	});
 }

@@ -7,9 +7,9 @@ import type { ApiContext } from '../../shared/request';
 import { submissionOperation, type Submission, type SubmissionSpec } from '../../shared/submission';
 import { isObject } from '../../shared/values';
 import { workflowIdOf } from '../actions/common.descriptions';
-import { ANYFORMAT_PAGE_SIZE, anyformatBody, anyformatPage, SUBMISSION_TIER } from '../transport';
+import { ANYFORMAT_PAGE_SIZE, anyformatPage } from '../transport';
 import { collectionChecker, shapeCollection, type CollectionJob } from './checker';
-import { postDocument } from './documentInput';
+import { postDocument, runUploadedFile } from './documentInput';
 
 /**
  * What one item runs: a document (a file or text part), or a file uploaded earlier. `label` names it
@@ -29,17 +29,6 @@ async function runsSince(ctx: ApiContext, workflowId: string, since: number, sig
 	return await entriesSince(async (page) => await anyformatPage(ctx, path, { page, size: ANYFORMAT_PAGE_SIZE, signal }), {
 		since,
 		pageSize: ANYFORMAT_PAGE_SIZE,
-	});
-}
-
-/** Starts a file uploaded earlier (its `file_id`); the answer names the collection to poll. */
-async function runUploadedFile(ctx: ApiContext, workflowId: string, fileId: string, itemIndex: number): Promise<IDataObject> {
-	return await anyformatBody(ctx, {
-		method: 'POST',
-		path: `/v2/workflows/${encodeURIComponent(workflowId)}/files/${encodeURIComponent(fileId)}/run/`,
-		bucket: SUBMISSION_TIER,
-		idempotent: false,
-		itemIndex,
 	});
 }
 

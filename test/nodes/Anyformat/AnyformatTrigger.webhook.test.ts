@@ -244,9 +244,10 @@ describe('Anyformat Trigger: deliveries', () => {
 				const [, second] = receiver.deliveries;
 
 				expect(response.status).toBe(200);
-				expect(second.answeredAt! - started).toBeLessThan(500);
+				// Well under the 1.5 s budget, and the execution ends with it (bounds loose for a busy machine).
+				expect(second.answeredAt! - started).toBeLessThan(1000);
 				expect(second.executedAt! - started).toBeGreaterThanOrEqual(1400);
-				expect(second.executedAt! - started).toBeLessThan(3000);
+				expect(second.executedAt! - started).toBeLessThan(5000);
 				expect(items(1)[0]._meta).toMatchObject({ resultsError: 'anyformat did not return the results within 1.5 s' });
 			}, 15_000);
 		});

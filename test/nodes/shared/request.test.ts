@@ -3,7 +3,8 @@ import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INo
 import { ApiRequestError } from '../../../nodes/shared/errors';
 import { networkProblem } from '../../../nodes/shared/failures';
 import { anyformatApi } from '../../../nodes/Anyformat/transport';
-import { apiRequest, CREDENTIAL_TTL_MS, requestTarget, shareCredentials, type ApiRequest, type VendorApi } from '../../../nodes/shared/request';
+import { CREDENTIAL_TTL_MS, shareCredentials } from '../../../nodes/shared/connection';
+import { apiRequest, requestTarget, type ApiRequest, type VendorApi } from '../../../nodes/shared/request';
 import * as wait from '../../../nodes/shared/wait';
 import { runNode } from '../../helpers/n8n-harness';
 import { json, startScriptedServer, type Handler } from '../../helpers/scripted-server';
