@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 /** @type {Array<{ id: string; what: string; file: string; find: string; replace: string; tests: Array<[file: string, name: string]> }>} */
 const BREAKS = [
@@ -154,9 +154,10 @@ function assertionOf(failure) {
 	const lines = plain(failure.failureMessages.join('\n')).split('\n').map((l) => l.trim());
 	const matcher = lines.find((l) => /^(Error: )?expect\(/.test(l)) ?? lines.find(Boolean) ?? '';
 	const detail = lines.filter((l) => /^(Expected|Received)/.test(l)).slice(0, 2).join(' / ');
-	const frame = lines.map((l) => /\((test\/[^():]+\.ts):(\d+):\d+\)/.exec(l)).find(Boolean);
+	// The first stack frame in a test file: the assertion's line (absolute or relative path).
+	const frame = lines.map((l) => /\(((?:[^()]*\/)?test\/[^():]+\.ts):(\d+):\d+\)/.exec(l)).find(Boolean);
 	let source = '';
-	if (frame) source = `${frame[1]}:${frame[2]}: ${readFileSync(frame[1], 'utf8').split('\n')[Number(frame[2]) - 1].trim()}`;
+	if (frame) source = `${relative(process.cwd(), resolve(frame[1]))}:${frame[2]}: ${readFileSync(frame[1], 'utf8').split('\n')[Number(frame[2]) - 1].trim()}`;
 	const text = [source, detail || matcher].filter(Boolean).join(' — ');
 	return text.length > 400 ? `${text.slice(0, 400)}…` : text;
 }

@@ -87,6 +87,13 @@ describe('shapeResult', () => {
 		expect(confident).toMatchObject({ needsReview: false, reviewFields: [] });
 	});
 
+	it('review threshold: a confidence exactly at the threshold is not flagged, one just below is', () => {
+		// vendor 55, total 62 (overridden), line_items[0].amount 71
+		expect(shapeResult(invoice(), { output: 'simplified', reviewThreshold: 55 })[0]).toMatchObject({ needsReview: false, reviewFields: [] });
+		expect(shapeResult(invoice(), { output: 'simplified', reviewThreshold: 55.5 })[0].reviewFields).toEqual(['vendor']);
+		expect(shapeResult(invoice(), { output: 'simplified', reviewThreshold: 71 })[0].reviewFields).toEqual(['vendor']);
+	});
+
 	it('review per split row only looks at that row and the document fields', () => {
 		const items = shapeResult(invoice(), { output: 'simplified', splitField: 'line_items', reviewThreshold: 80 });
 		expect(items[0].reviewFields).toEqual(['vendor', 'amount']);

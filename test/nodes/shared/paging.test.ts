@@ -86,6 +86,38 @@ describe('entriesSince', () => {
 		expect(read).toEqual([1, 3]);
 	});
 
+	it('newest first: reads on while every entry of a page is recent, and stops at the page that reaches back past `since`', async () => {
+		const { readPage, read } = list(50, 10, 'newest-first');
+		const found = await entriesSince(readPage, { since: t0 + 25 * 60_000 + 10_000, pageSize: 10 });
+		expect(found.map((e) => e.id)).toEqual(Array.from({ length: 24 }, (_, i) => `e${49 - i}`));
+		expect(read).toEqual([1, 2, 3]);
+	});
+
+	it('reads at most maxPages pages, from either end', async () => {
+		const newest = list(50, 10, 'newest-first');
+		expect(await entriesSince(newest.readPage, { since: t0 - 3_600_000, pageSize: 10, maxPages: 3 })).toHaveLength(30);
+		expect(newest.read).toEqual([1, 2, 3]);
+		const oldest = list(50, 10, 'oldest-first');
+		expect(await entriesSince(oldest.readPage, { since: t0 - 3_600_000, pageSize: 10, maxPages: 3 })).toHaveLength(30);
+		expect(oldest.read).toEqual([1, 5, 4]);
+	});
+
+	it('tells oldest-first from two dated entries on the first page', async () => {
+		const { readPage, read } = list(6, 2, 'oldest-first');
+		const found = await entriesSince(readPage, { since: t0 + 4 * 60_000 + 10_000, pageSize: 2 });
+		expect(found.map((e) => e.id)).toEqual(['e5']);
+		expect(read).toEqual([1, 3]);
+	});
+
+	it('keeps an entry made exactly at the allowance, not one a millisecond older; the API clock offset moves both', async () => {
+		const at = (ms: number, id: string) => ({ id, created_at: new Date(ms).toISOString() });
+		const page = (clockOffsetMs: number, results: IDataObject[]) => async () => ({ results, hasMore: false, clockOffsetMs });
+		const edge = since - 5_000;
+		expect((await entriesSince(page(0, [at(edge, 'edge'), at(edge - 1, 'older')]), { since, pageSize: 100 })).map((e) => e.id)).toEqual(['edge']);
+		// The API's clock runs a minute ahead: an entry it dated just before our `since` is older than the attempt.
+		expect((await entriesSince(page(60_000, [at(since + 60_000, 'new'), at(since, 'old')]), { since, pageSize: 100 })).map((e) => e.id)).toEqual(['new']);
+	});
+
 	it('keeps entries whose date it cannot read (they may be the one looked for), and allows for clock skew', async () => {
 		const found = await entriesSince(
 			async () => ({ results: [{ id: 'undated' }, { id: 'skewed', created_at: new Date(since + 60_000 - 3_000).toISOString() }], hasMore: false, clockOffsetMs: 60_000 }),

@@ -8,6 +8,14 @@ describe('retryAfterMs', () => {
 		expect(retryAfterMs({ 'retry-after': new Date(10_000).toUTCString() }, 4_000)).toBe(6000);
 		expect(retryAfterMs({})).toBeUndefined();
 	});
+
+	it('ignores an unusable retry-after-ms (negative, not a number) and an empty Retry-After', () => {
+		expect(retryAfterMs({ 'retry-after-ms': '-5', 'retry-after': '3' })).toBe(3000);
+		expect(retryAfterMs({ 'retry-after-ms': 'soon', 'retry-after': '3' })).toBe(3000);
+		expect(retryAfterMs({ 'retry-after-ms': '0' })).toBe(0);
+		expect(retryAfterMs({ 'retry-after': '' })).toBeUndefined();
+		expect(retryAfterMs({ 'retry-after': 'not a date' })).toBeUndefined();
+	});
 });
 
 
@@ -25,8 +33,7 @@ describe('backoffMs', () => {
 
 describe('neverSent', () => {
 	it('is true only for errors raised before the request left this machine', () => {
-		expect(neverSent('ECONNREFUSED')).toBe(true);
-		expect(neverSent('ENOTFOUND')).toBe(true);
+		for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']) expect(neverSent(code)).toBe(true);
 		expect(neverSent('ECONNRESET')).toBe(false);
 		expect(neverSent('ETIMEDOUT')).toBe(false);
 	});
@@ -41,8 +48,17 @@ describe('RetryBudget', () => {
 		expect(budget.afterStatus(429, false, 10)).toBeUndefined();
 	});
 
-	it('gives up on a 429 whose Retry-After is longer than it may wait', () => {
+	it('gives up on a 429 whose Retry-After is longer than it may wait, and waits one exactly that long', () => {
 		expect(new RetryBudget(policy).afterStatus(429, true, 6000)).toBeUndefined();
+		expect(new RetryBudget(policy).afterStatus(429, true, 5000)).toBe(5000);
+	});
+
+	it('repeats a request that got no answer only while the budget lasts, and only when that is safe', () => {
+		const budget = new RetryBudget(policy);
+		expect(budget.afterNetworkError(false)).toBeUndefined();
+		expect(budget.afterNetworkError(true)).toBeDefined();
+		expect(budget.afterNetworkError(true)).toBeDefined();
+		expect(budget.afterNetworkError(true)).toBeUndefined();
 	});
 
 	it('repeats retryable statuses only for idempotent requests, honouring Retry-After up to the cap', () => {

@@ -49,10 +49,18 @@ describe('Standard Webhooks verification', () => {
 		['stale timestamp', { 'webhook-timestamp': String(ts - 301), 'webhook-signature': independentSignature('msg_1', ts - 301, body) }, body, 'stale'],
 		['future timestamp', { 'webhook-timestamp': String(ts + 301), 'webhook-signature': independentSignature('msg_1', ts + 301, body) }, body, 'stale'],
 		['non-numeric timestamp', { 'webhook-timestamp': '12a' }, body, 'malformed'],
+		['timestamp with a prefix', { 'webhook-timestamp': `x${ts}` }, body, 'malformed'],
 		['missing signature', { 'webhook-signature': '' }, body, 'missing-headers'],
 	])('rejects %s', (_name, override, payload, reason) => {
 		const result = verifyStandardWebhook({ secret, headers: headers(override as Record<string, string>), rawBody: payload as Buffer, now });
 		expect(result).toEqual({ ok: false, reason });
+	});
+
+	it('accepts a timestamp exactly at the edge of the 5-minute window', () => {
+		for (const at of [ts - 300, ts + 300]) {
+			const edge = headers({ 'webhook-timestamp': String(at), 'webhook-signature': independentSignature('msg_1', at, body) });
+			expect(verifyStandardWebhook({ secret, headers: edge, rawBody: body, now }).ok).toBe(true);
+		}
 	});
 
 	it('rejects a signed delivery when no secret is known (fail closed)', () => {

@@ -12,6 +12,20 @@ describe('rememberDelivery', () => {
 		expect(rememberDelivery(store, 'k4', { now: 100, ttlMs: 10 })).toBe(true);
 	});
 
+	it('remembers a delivery for a day by default: a sender retrying hours later runs nothing twice', () => {
+		const day = 24 * 60 * 60 * 1000;
+		const store = {};
+		expect(rememberDelivery(store, 'late', { now: 0 })).toBe(true);
+		expect(rememberDelivery(store, 'late', { now: 6 * 60 * 60 * 1000 })).toBe(false);
+		expect(rememberDelivery(store, 'late', { now: day - 1 })).toBe(false);
+		expect(rememberDelivery(store, 'late', { now: day })).toBe(true);
+		// The same in this process's memory, when the static data was lost.
+		const scope = `ttl-${Math.random()}`;
+		expect(rememberDelivery({}, 'late', { scope, now: 0 })).toBe(true);
+		expect(rememberDelivery({}, 'late', { scope, now: day - 1 })).toBe(false);
+		expect(rememberDelivery({}, 'late', { scope, now: day })).toBe(true);
+	});
+
 	it('still refuses a repeat in the same process when the static data was not saved (n8n 2.41)', () => {
 		const scope = `wf-${Math.random()}:node-1`;
 		expect(rememberDelivery({}, 'msg_1', { scope })).toBe(true);
