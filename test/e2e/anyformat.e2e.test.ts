@@ -98,7 +98,7 @@ describe('Anyformat in real n8n', () => {
 		process.stdout.write(`\nsample PDF → Anyformat output:\n${JSON.stringify(item, null, 2)}\n`);
 	});
 
-	it('runs 20 documents in one node execution as a pipeline, next to one-at-a-time', async () => {
+	it('runs 20 documents in one node execution as a pipeline (several in flight at once)', async () => {
 		const pipelined = await extractFromDisk(join(batchDir, 'invoice-*.pdf'), {});
 		expect(pipelined.response.body).toHaveLength(BATCH);
 		const numbers = pipelined.response.body.map((i) => i.invoice_number).sort();
@@ -112,14 +112,11 @@ describe('Anyformat in real n8n', () => {
 		const resultFetches = fake.log.filter((e) => e.route.endsWith('/results/')).length;
 		expect(listPolls).toBeGreaterThan(0);
 		expect(resultFetches).toBe(BATCH);
-		const pipelinedRequests = fake.log.length;
+		// a pipeline, not submit-wait-next: the second document went out before the first result came back
+		// (the cap itself, e.g. Max Documents in Flight = 1, is asserted in test/nodes/.../extraction.test.ts)
+		const firstResult = Math.min(...fake.log.filter((e) => e.route.endsWith('/results/')).map((e) => e.at));
+		expect(submissions.filter((e) => e.at < firstResult).length).toBeGreaterThan(1);
 
-		const sequential = await extractFromDisk(join(batchDir, 'invoice-*.pdf'), { batchOptions: { maxInFlight: 1 } });
-		expect(sequential.response.body).toHaveLength(BATCH);
-		expect(fake.log.filter((e) => e.submission)).toHaveLength(BATCH);
-
-		timings.record(`20 documents, pipeline (default)`, pipelined.wallMs, `${pipelinedRequests} requests: ${BATCH} submissions, ${listPolls} status lists, ${resultFetches} result downloads`);
-		timings.record(`20 documents, Max Documents in Flight = 1`, sequential.wallMs, `${fake.log.length} requests`);
-		expect(pipelined.wallMs).toBeGreaterThan(0);
+		timings.record(`20 documents, pipeline (default)`, pipelined.wallMs, `${fake.log.length} requests: ${BATCH} submissions, ${listPolls} status lists, ${resultFetches} result downloads`);
 	});
 });
